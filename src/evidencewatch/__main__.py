@@ -1,0 +1,3 @@
+from evidencewatch.cli import cli
+
+cli()

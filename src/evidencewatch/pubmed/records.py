@@ -1,0 +1,198 @@
+"""Plain records parsed from PubMed XML.
+
+These are the only shapes the rest of evidencewatch sees of PubMed: the parser
+produces them from bytes, matching and storage consume them. They hold text,
+never trusted HTML: ``title`` and abstract ``text`` are plain text (inline
+markup flattened), while ``title_markup``/``markup`` keep PubMed's inline tags
+as a *string to be sanitised*, for display through the allow-list renderer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+RecordKind = Literal["article", "book"]
+
+
+@dataclass(frozen=True, slots=True)
+class AbstractSection:
+    """One ``AbstractText`` element: its label and category, plain text and markup."""
+
+    text: str
+    label: str | None = None
+    category: str | None = None  # NlmCategory: BACKGROUND, METHODS, RESULTS, ...
+    markup: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """A person (last/fore name, initials) or a collective (``CollectiveName``)."""
+
+    last_name: str | None = None
+    fore_name: str | None = None
+    initials: str | None = None
+    collective_name: str | None = None
+    orcid: str | None = None
+    affiliations: tuple[str, ...] = ()
+
+    @property
+    def display(self) -> str:
+        if self.collective_name:
+            return self.collective_name
+        return " ".join(p for p in (self.last_name, self.initials) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class CommentCorrection:
+    """A ``CommentsCorrections`` link such as RetractionIn or ErratumIn."""
+
+    ref_type: str
+    ref_source: str = ""
+    pmid: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PubDate:
+    """A publication date as PubMed gives it: parts when present, else MedlineDate text."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    season: str | None = None
+    medline_date: str | None = None
+
+    def as_date(self) -> date | None:
+        """The earliest calendar day the date can mean, or None without a year."""
+        if self.year is None:
+            return None
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def display(self) -> str:
+        if self.medline_date:
+            return self.medline_date
+        parts = [str(self.year)] if self.year else []
+        if self.month:
+            parts.append(f"{self.month:02d}")
+            if self.day:
+                parts.append(f"{self.day:02d}")
+        elif self.season:
+            parts.append(self.season)
+        return "-".join(parts) if self.month else " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class PubmedRecord:
+    """One citation: a ``PubmedArticle``, a ``PubmedBookArticle`` or an old ``MedlineCitation``."""
+
+    pmid: int
+    version: int = 1
+    kind: RecordKind = "article"
+    title: str = ""
+    title_markup: str = ""
+    abstract: tuple[AbstractSection, ...] = ()
+    journal: str = ""
+    journal_abbrev: str = ""
+    pub_date: PubDate = field(default_factory=PubDate)
+    article_date: date | None = None  # ArticleDate DateType="Electronic"
+    history: dict[str, date] = field(default_factory=dict)  # PubStatus -> date (entrez=crdt)
+    authors: tuple[Author, ...] = ()
+    doi: str | None = None
+    pmcid: str | None = None
+    mesh_terms: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    publication_types: tuple[str, ...] = ()
+    comments_corrections: tuple[CommentCorrection, ...] = ()
+    language: tuple[str, ...] = ()
+    status: str | None = None  # MedlineCitation/@Status
+    book_title: str | None = None
+
+    @property
+    def abstract_text(self) -> str:
+        """The abstract as plain text, sections joined with their labels."""
+        parts = []
+        for section in self.abstract:
+            parts.append(f"{section.label}: {section.text}" if section.label else section.text)
+        return "\n".join(parts)
+
+    @property
+    def crdt(self) -> date | None:
+        """PubMed's Create Date (History PubStatus="entrez")."""
+        return self.history.get("entrez")
+
+    @property
+    def is_retracted(self) -> bool:
+        return "Retracted Publication" in self.publication_types or any(
+            c.ref_type == "RetractionIn" for c in self.comments_corrections
+        )
+
+    @property
+    def is_review(self) -> bool:
+        return any(t in ("Review", "Systematic Review") for t in self.publication_types)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-safe dict (dates as ISO strings) for storing the full parsed record."""
+        return _jsonable(asdict(self))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PubmedRecord:
+        """Rebuild a record stored with :meth:`to_json`."""
+        return cls(
+            pmid=int(data["pmid"]),
+            version=int(data.get("version", 1)),
+            kind=data.get("kind", "article"),
+            title=data.get("title", ""),
+            title_markup=data.get("title_markup", ""),
+            abstract=tuple(AbstractSection(**s) for s in data.get("abstract", ())),
+            journal=data.get("journal", ""),
+            journal_abbrev=data.get("journal_abbrev", ""),
+            pub_date=PubDate(**data.get("pub_date", {})),
+            article_date=_date_or_none(data.get("article_date")),
+            history={k: date.fromisoformat(v) for k, v in data.get("history", {}).items()},
+            authors=tuple(
+                Author(**{**a, "affiliations": tuple(a.get("affiliations", ()))})
+                for a in data.get("authors", ())
+            ),
+            doi=data.get("doi"),
+            pmcid=data.get("pmcid"),
+            mesh_terms=tuple(data.get("mesh_terms", ())),
+            keywords=tuple(data.get("keywords", ())),
+            publication_types=tuple(data.get("publication_types", ())),
+            comments_corrections=tuple(
+                CommentCorrection(**c) for c in data.get("comments_corrections", ())
+            ),
+            language=tuple(data.get("language", ())),
+            status=data.get("status"),
+            book_title=data.get("book_title"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DeletedCitations:
+    """The PMIDs of one ``DeleteCitation`` element in an update file."""
+
+    pmids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParseProblem:
+    """A record that could not be read: where it was and why. The rest of the file still loads."""
+
+    source: str
+    position: str  # e.g. "line 1204" or "record 17"
+    message: str
+
+
+def _date_or_none(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
