@@ -1,0 +1,32 @@
+# Two commands do all set-up on a fresh machine:
+#   make demo   - build .venv, install, run the whole pipeline offline
+#   make test   - build .venv, install, start what the tests need, run them
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench venv clean
+
+$(BIN)/evidencewatch: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev,postgres]"
+	@touch $@
+
+venv: $(BIN)/evidencewatch
+
+demo: venv
+	$(BIN)/evidencewatch demo
+
+test: venv
+	bash scripts/test.sh
+
+lint: venv
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+bench: venv
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) evidencewatch-demo .pytest_cache

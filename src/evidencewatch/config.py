@@ -1,0 +1,241 @@
+"""Settings: one object, loaded once at the edge (CLI command, web app factory, scheduler).
+
+Precedence, highest first: explicit overrides (tests, CLI flags), the
+environment, the config file (``evidencewatch.toml``), the defaults below.
+Every setting is declared once in ``SPECS``; the README's settings table is
+checked against it by the tests.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from evidencewatch.errors import ConfigError
+
+DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    name: str  # attribute on Settings and key in the config file
+    env: str | None  # environment variable, if any
+    kind: type
+    default: Any
+    doc: str
+
+
+SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec("database_url", "EVIDENCEWATCH_DATABASE_URL", str,
+                "sqlite:///./evidencewatch.db",
+                "SQLAlchemy URL; `postgresql+psycopg://user:pass@host/db` for PostgreSQL."),
+    SettingSpec("eutils_url", "EVIDENCEWATCH_EUTILS_URL", str, DEFAULT_EUTILS_URL,
+                "Base URL of NCBI E-utilities (or of the fake server)."),
+    SettingSpec("ncbi_email", "NCBI_EMAIL", str, "",
+                "Contact e-mail sent to NCBI with every request (required by NCBI policy)."),
+    SettingSpec("ncbi_api_key", "NCBI_API_KEY", str, "",
+                "NCBI API key: raises the rate limit from 3 to 10 requests/s."),
+    SettingSpec("tool", "EVIDENCEWATCH_TOOL", str, "evidencewatch",
+                "`tool` parameter sent to NCBI."),
+    SettingSpec("seed_dir", "EVIDENCEWATCH_SEED_DIR", str, "",
+                "Folder with findings.toml and watchlist.toml; empty = the shipped seed_evidence/."),
+    SettingSpec("scan_overlap_days", "EVIDENCEWATCH_SCAN_OVERLAP_DAYS", int, 3,
+                "Days each scan re-reads before the last successful scan (late-indexed records)."),
+    SettingSpec("scan_initial_days", "EVIDENCEWATCH_SCAN_INITIAL_DAYS", int, 30,
+                "How far back the very first scan looks, in days."),
+    SettingSpec("fetch_batch_size", "EVIDENCEWATCH_FETCH_BATCH_SIZE", int, 500,
+                "PMIDs per efetch request."),
+    SettingSpec("scan_lock_wait_seconds", "EVIDENCEWATCH_SCAN_LOCK_WAIT", float, 0.0,
+                "How long a scan waits for another scan's lock before giving up."),
+    SettingSpec("scan_lock_stale_seconds", "EVIDENCEWATCH_SCAN_LOCK_STALE", float, 900.0,
+                "A scan lock whose heartbeat is older than this is taken over."),
+    SettingSpec("timezone", "EVIDENCEWATCH_TIMEZONE", str, "UTC",
+                "Time zone of the schedules (IANA name)."),
+    SettingSpec("scan_cron", "EVIDENCEWATCH_SCAN_CRON", str, "0 6 * * *",
+                "When the scheduler scans (crontab syntax)."),
+    SettingSpec("digest_cron", "EVIDENCEWATCH_DIGEST_CRON", str, "0 7 * * mon",
+                "When the scheduler writes the digest (crontab syntax)."),
+    SettingSpec("digest_period_days", "EVIDENCEWATCH_DIGEST_PERIOD_DAYS", int, 7,
+                "Default period of a digest, in days."),
+    SettingSpec("digest_dir", "EVIDENCEWATCH_DIGEST_DIR", str, "./digests",
+                "Where digests are written."),
+    SettingSpec("secret_key", "EVIDENCEWATCH_SECRET_KEY", str, "",
+                "Signs web session cookies; empty = a random key per process (sign-ins end on restart)."),
+    SettingSpec("read_requires_login", "EVIDENCEWATCH_READ_REQUIRES_LOGIN", bool, True,
+                "Whether read-only web pages (queue, candidates, digests) need sign-in."),
+    SettingSpec("smtp_host", "EVIDENCEWATCH_SMTP_HOST", str, "",
+                "SMTP server for mailing digests; empty = no mail."),
+    SettingSpec("smtp_port", "EVIDENCEWATCH_SMTP_PORT", int, 25, "SMTP port."),
+    SettingSpec("smtp_user", "EVIDENCEWATCH_SMTP_USER", str, "", "SMTP user name, if any."),
+    SettingSpec("smtp_password", "EVIDENCEWATCH_SMTP_PASSWORD", str, "", "SMTP password, if any."),
+    SettingSpec("smtp_starttls", "EVIDENCEWATCH_SMTP_STARTTLS", bool, False,
+                "Upgrade the SMTP connection with STARTTLS."),
+    SettingSpec("mail_from", "EVIDENCEWATCH_MAIL_FROM", str, "evidencewatch@localhost",
+                "From address of digest mail."),
+    SettingSpec("mail_to", "EVIDENCEWATCH_MAIL_TO", str, "",
+                "Comma-separated recipients of the digest."),
+    SettingSpec("retrain_after_decisions", "EVIDENCEWATCH_RETRAIN_AFTER", int, 25,
+                "Retrain the ranking model after this many new curator decisions (0 = never)."),
+    SettingSpec("log_format", "EVIDENCEWATCH_LOG_FORMAT", str, "text",
+                "`text` or `json` (JSON lines, one object per log record)."),
+    SettingSpec("log_level", "EVIDENCEWATCH_LOG_LEVEL", str, "INFO", "Logging level."),
+)
+
+CONFIG_FILE_ENV = "EVIDENCEWATCH_CONFIG"
+DEFAULT_CONFIG_FILE = "evidencewatch.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = "sqlite:///./evidencewatch.db"
+    eutils_url: str = DEFAULT_EUTILS_URL
+    ncbi_email: str = ""
+    ncbi_api_key: str = ""
+    tool: str = "evidencewatch"
+    seed_dir: str = ""
+    scan_overlap_days: int = 3
+    scan_initial_days: int = 30
+    fetch_batch_size: int = 500
+    scan_lock_wait_seconds: float = 0.0
+    scan_lock_stale_seconds: float = 900.0
+    timezone: str = "UTC"
+    scan_cron: str = "0 6 * * *"
+    digest_cron: str = "0 7 * * mon"
+    digest_period_days: int = 7
+    digest_dir: str = "./digests"
+    secret_key: str = ""
+    read_requires_login: bool = True
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "evidencewatch@localhost"
+    mail_to: str = ""
+    retrain_after_decisions: int = 25
+    log_format: str = "text"
+    log_level: str = "INFO"
+    config_file: str = ""  # where the file settings came from, for `status` and errors
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    @property
+    def seed_path(self) -> Path:
+        if self.seed_dir:
+            return Path(self.seed_dir)
+        from evidencewatch.seedfiles import default_seed_dir
+
+        return default_seed_dir()
+
+    @property
+    def mail_recipients(self) -> list[str]:
+        return [a.strip() for a in self.mail_to.split(",") if a.strip()]
+
+    def redacted(self) -> dict[str, Any]:
+        """The settings with secrets masked, for `status` and logs."""
+        secret = {"ncbi_api_key", "secret_key", "smtp_password"}
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = "***" if f.name in secret and value else value
+        if "@" in self.database_url and "://" in self.database_url:
+            scheme, rest = self.database_url.split("://", 1)
+            creds, host = rest.rsplit("@", 1)
+            user = creds.split(":", 1)[0]
+            out["database_url"] = f"{scheme}://{user}:***@{host}"
+        return out
+
+
+def load_settings(
+    *,
+    env: Mapping[str, str] | None = None,
+    config_file: str | Path | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build the one Settings object for this process.
+
+    ``env`` defaults to ``os.environ``; pass a dict in tests so the
+    environment never leaks in.
+    """
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    path = _config_path(env, config_file)
+    if path is not None:
+        values.update(_read_config_file(path))
+        values["config_file"] = str(path)
+    for spec in SPECS:
+        if spec.env and spec.env in env and env[spec.env] != "":
+            values[spec.name] = _coerce(spec, env[spec.env], f"environment variable {spec.env}")
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    values["database_url"] = _normalise_db_url(values.get("database_url", Settings.database_url))
+    if "eutils_url" in values and not str(values["eutils_url"]).endswith("/"):
+        values["eutils_url"] = str(values["eutils_url"]) + "/"
+    settings = Settings(**values)
+    if settings.log_format not in ("text", "json"):
+        raise ConfigError(f"log_format must be 'text' or 'json', not {settings.log_format!r}")
+    return settings
+
+
+def _config_path(env: Mapping[str, str], explicit: str | Path | None) -> Path | None:
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"config file {path} does not exist")
+        return path
+    if env.get(CONFIG_FILE_ENV):
+        path = Path(env[CONFIG_FILE_ENV])
+        if not path.is_file():
+            raise ConfigError(f"{CONFIG_FILE_ENV}={path}: no such file")
+        return path
+    default = Path(DEFAULT_CONFIG_FILE)
+    return default if default.is_file() else None
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    # Settings may sit at the top level or under [evidencewatch].
+    table = data.get("evidencewatch", data)
+    by_name = {spec.name: spec for spec in SPECS}
+    values: dict[str, Any] = {}
+    for key, raw in table.items():
+        if key == "evidencewatch":
+            continue
+        spec = by_name.get(key)
+        if spec is None:
+            known = ", ".join(sorted(by_name))
+            raise ConfigError(f"{path}: unknown setting {key!r} (known: {known})")
+        values[key] = _coerce(spec, raw, f"{path}: setting {key!r}")
+    return values
+
+
+def _coerce(spec: SettingSpec, raw: Any, where: str) -> Any:
+    try:
+        if spec.kind is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(f"expected true or false, got {raw!r}")
+        if spec.kind is int and isinstance(raw, float):
+            raise ValueError(f"expected a whole number, got {raw!r}")
+        return spec.kind(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
+
+
+def _normalise_db_url(url: str) -> str:
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return url.replace(scheme, "postgresql+psycopg://", 1)
+    return url

@@ -1,0 +1,1 @@
+"""Fictional demo records and the offline demo runner."""

@@ -1,0 +1,106 @@
+"""The offline demo: the real pipeline against the project's fake E-utilities server.
+
+Nothing here is special-cased for the demo except where the papers come
+from: the scan, matching, storage and review queue are the production code,
+talking HTTP to a server on 127.0.0.1 that serves the fictional records in
+``demo/records.xml`` (PMIDs 99000001-99000099 are reserved for demo data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from evidencewatch.config import Settings
+from evidencewatch.db import init_db, make_engine, session_scope
+from evidencewatch.models import Candidate, Paper
+from evidencewatch.pubmed.client import EutilsClient
+from evidencewatch.seed import load_findings
+from evidencewatch.seedfiles import load_findings as read_findings
+from evidencewatch.seedfiles import load_watchlist
+from evidencewatch.testing.fake_eutils import FakeEutils, records_from_xml
+
+DEMO_EMAIL = "demo@evidencewatch.invalid"
+
+
+def demo_records_xml() -> bytes:
+    return (resources.files("evidencewatch.demo") / "records.xml").read_bytes()
+
+
+def run_demo(
+    settings: Settings,
+    *,
+    workdir: Path,
+    serve: bool = False,
+    port: int = 8000,
+    echo: Callable[[str], None] = print,
+) -> Settings:
+    """Seed, scan and summarise in ``workdir``; returns the settings the demo used."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    db_path = (workdir / "evidencewatch.db").resolve()
+    settings = settings.with_overrides(
+        database_url=f"sqlite:///{db_path}",
+        digest_dir=str((workdir / "digests").resolve()),
+    )
+    records = records_from_xml(demo_records_xml())
+    latest = max(r.crdt for r in records)
+    today = latest + timedelta(days=1)
+    engine = make_engine(settings.database_url)
+    init_db(engine)
+    watchlist = load_watchlist(settings.seed_path / "watchlist.toml")
+    findings = read_findings(settings.seed_path / "findings.toml", watchlist=watchlist)
+    with session_scope(engine) as session:
+        seeded = load_findings(session=session, findings=findings)
+    echo(f"Seeded {len(findings)} findings ({len(seeded.added)} new) on {len(watchlist.genes)} "
+         f"tracked genes from {settings.seed_path}")
+
+    from evidencewatch.jobs import scan_job
+
+    with FakeEutils(records) as fake:
+        echo(f"Fake E-utilities server with {len(records)} demo records at {fake.base_url}")
+        client = EutilsClient(
+            base_url=fake.base_url, tool=settings.tool, email=DEMO_EMAIL, api_key=None
+        )
+        report = scan_job(
+            settings.with_overrides(eutils_url=fake.base_url),
+            engine=engine,
+            client=client,
+            since=today - timedelta(days=30),
+            until=today,
+            today=today,
+            trigger="demo",
+            show_progress=False,
+        )
+    echo(
+        f"Scan {report.scan_id} {report.status}: window {report.window.start}..{report.window.end}, "
+        f"{report.requests} requests, {report.papers_seen} papers found, {report.papers_new} new, "
+        f"{report.candidates_new} candidates queued"
+    )
+    if report.error:
+        echo(f"  error: {report.error}")
+    _print_queue(engine, echo)
+    echo("")
+    echo("Next:")
+    echo(f"  database:     {db_path}")
+    echo(f"  review queue: evidencewatch --db sqlite:///{db_path} review list")
+    echo(f"  export:       evidencewatch --db sqlite:///{db_path} export --format csv")
+    return settings
+
+
+def _print_queue(engine: object, echo: Callable[[str], None]) -> None:
+    with session_scope(engine) as session:  # type: ignore[arg-type]
+        rows = session.exec(
+            select(Candidate, Paper)
+            .join(Paper, col(Paper.pmid) == col(Candidate.pmid))
+            .order_by(col(Candidate.score).desc())
+        ).all()
+    echo("")
+    echo(f"Review queue ({len(rows)} candidates, best first):")
+    echo(f"  {'score':>5}  {'gene':<8} {'PMID':<9} {'therapy':<13} title")
+    for cand, paper in rows:
+        title = paper.title if len(paper.title) <= 70 else paper.title[:67] + "..."
+        echo(f"  {cand.score:5.1f}  {cand.gene:<8} {cand.pmid:<9} {cand.therapy_class or '-':<13} {title}")

@@ -1,0 +1,82 @@
+"""The jobs the CLI, the scheduler and cron all run: one place that wires a scan or import.
+
+Each job takes the settings already loaded by its edge, and the engine and
+client it should use, so the same code runs from a terminal, from the
+scheduler process, and in tests against the fake E-utilities server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import Engine
+
+from evidencewatch.config import Settings
+from evidencewatch.ingest import ImportReport, ScanReport, Window, run_import, run_scan
+from evidencewatch.match import Matcher
+from evidencewatch.progress import NullProgress, progress_for_terminal
+from evidencewatch.seedfiles import load_watchlist
+
+if TYPE_CHECKING:
+    from evidencewatch.pubmed.client import EutilsClient
+
+
+def scan_job(
+    settings: Settings,
+    *,
+    engine: Engine,
+    client: EutilsClient,
+    since: date | None = None,
+    until: date | None = None,
+    today: date | None = None,
+    trigger: str = "manual",
+    show_progress: bool = True,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> ScanReport:
+    """One scan with the configured watchlist, overlap and batch size."""
+    watchlist = load_watchlist(settings.seed_path / "watchlist.toml")
+    matcher = Matcher.from_watchlist(watchlist)
+    window = None
+    if since is not None or until is not None:
+        from datetime import UTC, datetime
+
+        end = until or today or datetime.now(UTC).date()
+        window = Window(since or end, end)
+    with progress_for_terminal(show_progress) as progress:
+        return run_scan(
+            engine=engine,
+            client=client,
+            watchlist=watchlist,
+            matcher=matcher,
+            window=window,
+            today=today,
+            overlap_days=settings.scan_overlap_days,
+            initial_days=settings.scan_initial_days,
+            batch_size=settings.fetch_batch_size,
+            trigger=trigger,
+            progress=progress if show_progress else NullProgress(),
+            should_stop=should_stop,
+        )
+
+
+def import_job(
+    settings: Settings,
+    *,
+    engine: Engine,
+    paths: list[Path],
+    keep_all: bool = False,
+    show_progress: bool = True,
+) -> ImportReport:
+    watchlist = load_watchlist(settings.seed_path / "watchlist.toml")
+    matcher = Matcher.from_watchlist(watchlist)
+    with progress_for_terminal(show_progress) as progress:
+        return run_import(
+            engine=engine,
+            paths=paths,
+            matcher=matcher,
+            progress=progress if show_progress else NullProgress(),
+            store_unmatched=keep_all,
+        )

@@ -1,0 +1,214 @@
+"""Database tables.
+
+No ``from __future__ import annotations`` here: SQLModel reads the real
+annotation objects (sqlmodel#196).
+
+Status values and reason codes live here too, as the one list that the CLI,
+the web app and the digest all read.
+"""
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _json_column(nullable: bool = False) -> Any:
+    return sa.Column(sa.JSON, nullable=nullable)
+
+
+def _tz_column(nullable: bool = True, index: bool = False) -> Any:
+    return sa.Column(sa.DateTime(timezone=True), nullable=nullable, index=index)
+
+
+class Status(enum.StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+    deferred = "deferred"
+    withdrawn = "withdrawn"  # the paper was deleted from PubMed before anyone decided
+
+
+class RejectReason(enum.StrEnum):
+    alias_collision = "alias_collision"
+    not_breast_cancer = "not_breast_cancer"
+    no_resistance_claim = "no_resistance_claim"
+    review_no_new_data = "review_no_new_data"
+    duplicate = "duplicate"
+    retracted = "retracted"
+    out_of_scope = "out_of_scope"
+
+
+REJECT_REASON_LABELS: dict[str, str] = {
+    "alias_collision": "Alias collision or wrong gene sense",
+    "not_breast_cancer": "Not breast cancer",
+    "no_resistance_claim": "No resistance claim",
+    "review_no_new_data": "Review without new data",
+    "duplicate": "Duplicate",
+    "retracted": "Retracted",
+    "out_of_scope": "Out of scope",
+}
+
+
+class Role(enum.StrEnum):
+    curator = "curator"
+    editor = "editor"
+    admin = "admin"
+
+
+class Paper(SQLModel, table=True):
+    """One PubMed citation, with its full parsed record."""
+
+    pmid: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    version: int = 1
+    kind: str = "article"
+    title: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    journal: str = ""
+    pub_date: str = ""
+    pub_year: int | None = Field(default=None, index=True)
+    crdt: date | None = Field(default=None, index=True)
+    doi: str | None = None
+    pmcid: str | None = None
+    is_retracted: bool = False
+    is_review: bool = False
+    record: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column())
+    source: str = ""  # "scan:<id>" or "import:<file name>" that first stored it
+    first_seen_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False))
+    deleted_at: datetime | None = Field(default=None, sa_column=_tz_column())
+
+
+class Candidate(SQLModel, table=True):
+    """A paper × tracked gene awaiting (or having had) a curator's decision."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("pmid", "gene", name="uq_candidate_pmid_gene"),
+        sa.Index("ix_candidate_status_score", "status", "score"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    pmid: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("paper.pmid"),
+                                          nullable=False, index=True))
+    gene: str = Field(index=True)
+    status: str = Field(default=Status.pending.value)
+    score: float = 0.0  # what the queue is ranked by: the model's score when there is one
+    rule_score: float = 0.0
+    model_score: float | None = None
+    reasons: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json_column())
+    snippets: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json_column())
+    matched_terms: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column())
+    mentions: list[str] = Field(default_factory=list, sa_column=_json_column())
+    # Structured evidence: machine-suggested at match time, confirmed or
+    # corrected by the curator; ``provenance`` says which, field by field.
+    therapy_class: str | None = Field(default=None, index=True)
+    agents: list[str] = Field(default_factory=list, sa_column=_json_column())
+    direction: str | None = None
+    effect: str | None = None
+    alteration: str | None = None
+    subtype: str | None = None
+    model_system: str | None = None
+    cell_lines: list[str] = Field(default_factory=list, sa_column=_json_column())
+    evidence_level: str | None = None
+    statement: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    provenance: dict[str, str] = Field(default_factory=dict, sa_column=_json_column())
+    extraction_evidence: dict[str, str] = Field(default_factory=dict, sa_column=_json_column())
+    reject_reason: str | None = None
+    note: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    scan_id: int | None = Field(default=None, foreign_key="scan.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False, index=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False))
+    decided_at: datetime | None = Field(default=None, sa_column=_tz_column(index=True))
+    decided_by: str | None = None
+    # Optimistic concurrency: a decision names the version it was made on.
+    version: int = 1
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only record of every change to a candidate: who, when, what, and the old value."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False, index=True))
+    actor: str
+    action: str  # created, accepted, rejected, deferred, withdrawn, rescored, edited
+    from_status: str | None = None
+    to_status: str | None = None
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column())
+    reason: str | None = None
+    note: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+
+
+class Scan(SQLModel, table=True):
+    """One scan of PubMed or one import of files: its window, queries, counts and outcome."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = "scan"  # scan | import
+    status: str = "running"  # running | succeeded | failed
+    started_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False))
+    finished_at: datetime | None = Field(default=None, sa_column=_tz_column())
+    window_from: date | None = None
+    window_to: date | None = None
+    query_version: str = ""
+    queries: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json_column())
+    requests: int = 0
+    papers_seen: int = 0
+    papers_new: int = 0
+    papers_updated: int = 0
+    candidates_new: int = 0
+    deleted: int = 0
+    missing_pmids: list[int] = Field(default_factory=list, sa_column=_json_column())
+    problems: list[str] = Field(default_factory=list, sa_column=_json_column())
+    error: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    trigger: str = "manual"  # manual | scheduler | cron | demo
+    host: str = ""
+    pid: int | None = None
+
+
+class SeedFindingRow(SQLModel, table=True):
+    """A finding from seed_evidence/findings.toml, as last loaded."""
+
+    __tablename__ = "seed_finding"
+
+    id: str = Field(primary_key=True)
+    group: str = ""
+    genes: list[str] = Field(default_factory=list, sa_column=_json_column())
+    alteration: str = ""
+    pattern: str = ""
+    direction: str = ""
+    effect: str = ""
+    therapy_class: str = Field(default="", index=True)
+    agents: list[str] = Field(default_factory=list, sa_column=_json_column())
+    resistance_kind: str = ""
+    subtype: str = ""
+    model_system: str = ""
+    claim: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    citations: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json_column())
+    loaded_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False))
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_column=sa.Column(sa.String(80), unique=True, nullable=False))
+    password_hash: str
+    role: str = Role.curator.value
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False))
+
+
+class Digest(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False, index=True))
+    period_from: date
+    period_to: date
+    title: str = ""
+    html: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    markdown: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    summary: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column())
+    files: list[str] = Field(default_factory=list, sa_column=_json_column())
+    mailed_to: list[str] = Field(default_factory=list, sa_column=_json_column())

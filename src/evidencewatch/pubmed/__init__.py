@@ -1,0 +1,1 @@
+"""PubMed: the plain record types (``records``) and the streaming XML parser (``parse``)."""

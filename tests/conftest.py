@@ -1,0 +1,114 @@
+"""Shared fixtures: a fresh database per test (SQLite file, and PostgreSQL when
+scripts/test.sh started one), settings that never read the environment, the
+real watchlist and matcher, and the project's fake E-utilities server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from evidencewatch.config import Settings, load_settings
+from evidencewatch.db import init_db, make_engine
+
+POSTGRES_URL = os.environ.get("EVIDENCEWATCH_TEST_POSTGRES_URL")
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _backends() -> list:
+    return [
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=[
+                pytest.mark.postgres,
+                pytest.mark.skipif(
+                    not POSTGRES_URL,
+                    reason="no PostgreSQL server: run the suite with `make test`, which starts one",
+                ),
+            ],
+        ),
+    ]
+
+
+def make_test_database(backend: str, tmp_path: Path) -> tuple[str, Engine]:
+    """A brand-new empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'evidencewatch.db'}"
+        return url, make_engine(url)
+    assert POSTGRES_URL
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+    return url, make_engine(url)
+
+
+@pytest.fixture(params=_backends())
+def db_url_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Engine]]:
+    url, engine = make_test_database(request.param, tmp_path)
+    init_db(engine)
+    yield url, engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(db_url_engine: tuple[str, Engine]) -> Engine:
+    return db_url_engine[1]
+
+
+@pytest.fixture
+def settings(db_url_engine: tuple[str, Engine], tmp_path: Path) -> Settings:
+    """Settings for one test: its own database, no environment, no config file."""
+    return load_settings(
+        env={},
+        database_url=db_url_engine[0],
+        digest_dir=str(tmp_path / "digests"),
+        ncbi_email="tests@evidencewatch.invalid",
+        secret_key="test-secret",
+    )
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def watchlist():
+    from evidencewatch.seedfiles import load_watchlist
+
+    return load_watchlist(REPO / "seed_evidence" / "watchlist.toml")
+
+
+@pytest.fixture(scope="session")
+def matcher(watchlist):
+    from evidencewatch.match import Matcher
+
+    return Matcher.from_watchlist(watchlist)
+
+
+@pytest.fixture
+def fake_eutils() -> Iterator:
+    from evidencewatch.testing.fake_eutils import FakeEutils
+
+    with FakeEutils() as fake:
+        yield fake
+
+
+@pytest.fixture
+def demo_records():
+    from evidencewatch.demo.run import demo_records_xml
+    from evidencewatch.testing.fake_eutils import records_from_xml
+
+    return records_from_xml(demo_records_xml())
