@@ -121,6 +121,7 @@ class Candidate(SQLModel, table=True):
     reject_reason: str | None = None
     note: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     scan_id: int | None = Field(default=None, foreign_key="scan.id")
+    model_id: int | None = None  # the RankModel that set model_score
     created_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False, index=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False))
     decided_at: datetime | None = Field(default=None, sa_column=_tz_column(index=True))
@@ -212,3 +213,34 @@ class Digest(SQLModel, table=True):
     summary: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column())
     files: list[str] = Field(default_factory=list, sa_column=_json_column())
     mailed_to: list[str] = Field(default_factory=list, sa_column=_json_column())
+
+
+class ScanLock(SQLModel, table=True):
+    """A named lock held in the database, so two processes never scan at once.
+
+    The holder refreshes ``heartbeat_at`` while it works; a lock whose
+    heartbeat is older than the stale limit belonged to a killed process and
+    may be taken over.
+    """
+
+    __tablename__ = "scan_lock"
+
+    name: str = Field(primary_key=True)
+    holder: str  # "host:pid:token"
+    acquired_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False))
+    heartbeat_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False))
+
+
+class RankModel(SQLModel, table=True):
+    """A trained ranking model and what it was trained on."""
+
+    __tablename__ = "rank_model"
+
+    id: int | None = Field(default=None, primary_key=True)
+    trained_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False))
+    kind: str = "tfidf-logreg"
+    n_positive: int = 0
+    n_negative: int = 0
+    decisions_seen: int = 0  # decided candidates when trained, to know when to retrain
+    metrics: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column())
+    blob: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
