@@ -85,6 +85,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("log_level", "EVIDENCEWATCH_LOG_LEVEL", str, "INFO", "Logging level."),
 )
 
+_DEFAULTS = {spec.name: spec.default for spec in SPECS}
 CONFIG_FILE_ENV = "EVIDENCEWATCH_CONFIG"
 DEFAULT_CONFIG_FILE = "evidencewatch.toml"
 
@@ -172,7 +173,7 @@ def load_settings(
         if spec.env and spec.env in env and env[spec.env] != "":
             values[spec.name] = _coerce(spec, env[spec.env], f"environment variable {spec.env}")
     values.update({k: v for k, v in overrides.items() if v is not None})
-    values["database_url"] = _normalise_db_url(values.get("database_url", Settings.database_url))
+    values["database_url"] = _normalise_db_url(values.get("database_url", _DEFAULTS["database_url"]))
     if "eutils_url" in values and not str(values["eutils_url"]).endswith("/"):
         values["eutils_url"] = str(values["eutils_url"]) + "/"
     settings = Settings(**values)

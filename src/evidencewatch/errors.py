@@ -55,6 +55,42 @@ class EutilsQueryError(EutilsError):
     """The search itself is wrong (PhraseNotFound, FieldNotFound, <ERROR>): retrying won't help."""
 
 
+class EutilsServerError(EutilsError):
+    """HTTP 5xx from NCBI: always retryable; ``retry_after`` is the server's Retry-After, if any."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, url=url, retryable=True)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class EutilsPhraseNotFound(EutilsQueryError):
+    """ESearch's ErrorList named phrases or fields PubMed could not find.
+
+    PubMed does not stop: it drops them and searches what is left, so the result
+    answers a broader question than the one asked. ``phrases``/``fields`` name them.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str | None = None,
+        phrases: tuple[str, ...] = (),
+        fields: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message, url=url, retryable=False)
+        self.phrases = phrases
+        self.fields = fields
+
+
 class ScanLockedError(EvidenceWatchError):
     """Another scan holds the scan lock."""
 

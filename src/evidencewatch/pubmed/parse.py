@@ -63,7 +63,6 @@ _MONTHS = {
 _ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dXx])")
 _YEAR = re.compile(r"\b(\d{4})\b")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # "Cites" entries mirror the reference list: they are not links about the article itself.
 _SKIPPED_REF_TYPES = frozenset({"Cites"})
 
@@ -168,10 +167,10 @@ def _forget(el: Element) -> None:
 
 def _record(el: Element, tag: str) -> PubmedRecord:
     if tag == "PubmedArticle":
-        citation = el.find("MedlineCitation")
+        citation = _child(el, "MedlineCitation")
         if citation is None:
             raise _Malformed("PubmedArticle has no MedlineCitation")
-        return _article(citation, el.find("PubmedData"))
+        return _article(citation, _child(el, "PubmedData"))
     if tag == "PubmedBookArticle":
         return _book(el)
     return _article(el, None)
@@ -192,7 +191,7 @@ def _deleted(el: Element, name: str) -> Iterator[PubmedItem]:
 
 def _article(citation: Element, pubmed_data: Element | None) -> PubmedRecord:
     pmid, version = _pmid(citation)
-    article = citation.find("Article")  # required by the DTD; stub records lack it
+    article = _child(citation, "Article")  # required by the DTD; stub records lack it
 
     title_el = abstract_el = journal_el = author_list = None
     languages: list[str] = []
@@ -232,7 +231,7 @@ def _article(citation: Element, pubmed_data: Element | None) -> PubmedRecord:
             elif tag == "ISOAbbreviation":
                 journal_abbrev = _text(child)
             elif tag == "JournalIssue":
-                pub_date = _pub_date(child.find("PubDate"))
+                pub_date = _pub_date(_child(child, "PubDate"))
 
     mesh: list[str] = []
     keywords: list[str] = []
@@ -243,14 +242,14 @@ def _article(citation: Element, pubmed_data: Element | None) -> PubmedRecord:
         tag = child.tag
         if tag == "MeshHeadingList":
             for heading in child:
-                _append_text(mesh, heading.find("DescriptorName"))
+                _append_text(mesh, _child(heading, "DescriptorName"))
         elif tag == "KeywordList":
             for keyword in child:
                 _append_text(keywords, keyword)
         elif tag == "CommentsCorrectionsList":
             comments.extend(_comments(child))
         elif tag == "MedlineJournalInfo":
-            medline_ta = _text(child.find("MedlineTA"))
+            medline_ta = _text(_child(child, "MedlineTA"))
         elif tag == "OtherID" and other_pmcid is None:  # old format: "PMC4688250 [Available on ...]"
             other_pmcid = _pmcid_from_other_id(child)
 
@@ -268,12 +267,13 @@ def _article(citation: Element, pubmed_data: Element | None) -> PubmedRecord:
         first = authors[0]
         authors = (_with_affiliation(first, article_affiliation), *authors[1:])
 
+    title, title_markup = _text_and_markup(title_el)
     return PubmedRecord(
         pmid=pmid,
         version=version,
         kind="article",
-        title=_text(title_el),
-        title_markup=_markup(title_el),
+        title=title,
+        title_markup=title_markup,
         abstract=_abstract(abstract_el),
         journal=journal,
         journal_abbrev=journal_abbrev or medline_ta,
@@ -296,13 +296,13 @@ def _article(citation: Element, pubmed_data: Element | None) -> PubmedRecord:
 
 
 def _book(el: Element) -> PubmedRecord:
-    document = el.find("BookDocument")
+    document = _child(el, "BookDocument")
     if document is None:
         raise _Malformed("PubmedBookArticle has no BookDocument")
     pmid, version = _pmid(document)
 
     ids: dict[str, str] = {}
-    book_data = el.find("PubmedBookData")
+    book_data = _child(el, "PubmedBookData")
     history: dict[str, date] = {}
     if book_data is not None:
         for child in book_data:
@@ -360,12 +360,13 @@ def _book(el: Element) -> PubmedRecord:
     if title_el is None:  # a whole book rather than a chapter: the book title is the title
         title_el = book_title_el
     book_title = _text(book_title_el)
+    title, title_markup = _text_and_markup(title_el)
     return PubmedRecord(
         pmid=pmid,
         version=version,
         kind="book",
-        title=_text(title_el),
-        title_markup=_markup(title_el),
+        title=title,
+        title_markup=title_markup,
         abstract=_abstract(abstract_el),
         pub_date=pub_date,
         history=history,
@@ -385,7 +386,7 @@ def _book(el: Element) -> PubmedRecord:
 
 def _pmid(parent: Element) -> tuple[int, int]:
     """The record's own PMID and version: the first ``PMID`` child of its citation."""
-    pmid_el = parent.find("PMID")
+    pmid_el = _child(parent, "PMID")
     if pmid_el is None:
         raise _Malformed(f"{parent.tag} has no PMID")
     pmid = _int(pmid_el.text, "PMID")
@@ -401,14 +402,14 @@ def _abstract(abstract_el: Element | None) -> tuple[AbstractSection, ...]:
         return ()
     sections = []
     for part in abstract_el.iterchildren("AbstractText"):
-        text = _text(part)
+        text, markup = _text_and_markup(part)
         if text:
             sections.append(
                 AbstractSection(
                     text=text,
                     label=part.get("Label") or None,
                     category=part.get("NlmCategory") or None,
-                    markup=_markup(part),
+                    markup=markup,
                 )
             )
     return tuple(sections)
@@ -426,18 +427,18 @@ def _authors(author_list: Element | None) -> tuple[Author, ...]:
         for child in person:
             tag = child.tag
             if tag == "LastName":
-                last = _text(child) or None
-            elif tag in ("ForeName", "FirstName"):
-                fore = _text(child) or None
+                last = _leaf(child)
+            elif tag == "ForeName" or tag == "FirstName":
+                fore = _leaf(child)
             elif tag == "Initials":
-                initials = _text(child) or None
+                initials = _leaf(child)
             elif tag == "CollectiveName":
                 collective = _text(child) or None
             elif tag == "Identifier":
                 if orcid is None and (child.get("Source") or "").upper() == "ORCID":
                     orcid = _orcid(child.text)
             elif tag == "AffiliationInfo":
-                _append_text(affiliations, child.find("Affiliation"))
+                _append_text(affiliations, _child(child, "Affiliation"))
             elif tag == "Affiliation":  # 2014 DTD
                 _append_text(affiliations, child)
         if last or fore or collective:
@@ -470,10 +471,10 @@ def _comments(comments_list: Element) -> Iterator[CommentCorrection]:
         ref_type = link.get("RefType") or ""
         if ref_type in _SKIPPED_REF_TYPES:
             continue
-        pmid_text = (link.findtext("PMID") or "").strip()
+        pmid_text = _child_text(link, "PMID").strip()
         yield CommentCorrection(
             ref_type=ref_type,
-            ref_source=_text(link.find("RefSource")),
+            ref_source=_text(_child(link, "RefSource")),
             pmid=int(pmid_text) if pmid_text.isascii() and pmid_text.isdigit() else None,
         )
 
@@ -540,7 +541,15 @@ def _history(history_el: Element) -> dict[str, date]:
 
 def _full_date(el: Element, what: str) -> date:
     """A date whose Year, Month and Day are all required (ArticleDate, PubMedPubDate)."""
-    year, month, day = el.findtext("Year"), el.findtext("Month"), el.findtext("Day")
+    year = month = day = None
+    for child in el:
+        tag = child.tag
+        if tag == "Year":
+            year = child.text
+        elif tag == "Month":
+            month = child.text
+        elif tag == "Day":
+            day = child.text
     if year is None or month is None or day is None:
         raise _Malformed(f"{what} lacks Year, Month or Day")
     return _calendar_date(_int(year, f"{what} Year"), _month(month, what), _int(day, what), what)
@@ -605,16 +614,41 @@ def _text(el: Element | None) -> str:
     return " ".join(etree.tostring(el, method="text", encoding=str, with_tail=False).split())
 
 
-def _markup(el: Element | None) -> str:
-    """The inner XML of an element as a string, tags kept as written (to be sanitised)."""
+def _text_and_markup(el: Element | None) -> tuple[str, str]:
+    """Plain text, and inner XML as a string with inline tags kept as written (to sanitise)."""
     if el is None:
-        return ""
-    head = el.text.translate(_ESCAPES) if el.text else ""
+        return "", ""
     if len(el) == 0:
-        return " ".join(head.split())
-    parts = [head]
+        text = el.text
+        if not text:
+            return "", ""
+        text = " ".join(text.split())
+        return text, _escape(text)
+    parts = [_escape(el.text) if el.text else ""]
     parts.extend(etree.tostring(child, encoding=str, with_tail=True) for child in el)
-    return " ".join("".join(parts).split())
+    return _text(el), " ".join("".join(parts).split())
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _child(el: Element, tag: str) -> Element | None:
+    """The first child with this tag (faster than ``find`` for a plain tag name)."""
+    return next(el.iterchildren(tag), None)
+
+
+def _child_text(el: Element, tag: str) -> str:
+    child = next(el.iterchildren(tag), None)
+    return (child.text or "") if child is not None else ""
+
+
+def _leaf(el: Element) -> str | None:
+    """Text of an element that normally holds no markup (names, initials), or None."""
+    if len(el):
+        return _text(el) or None
+    text = el.text
+    return text.strip() or None if text else None
 
 
 def _texts(parent: Element) -> tuple[str, ...]:

@@ -1,0 +1,95 @@
+"""Settings: defaults, the environment winning over the file, and clear errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from evidencewatch.config import DEFAULT_EUTILS_URL, SPECS, Settings, load_settings
+from evidencewatch.errors import ConfigError
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_defaults_need_no_environment_or_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(env={})
+    assert settings.database_url == "sqlite:///./evidencewatch.db"
+    assert settings.eutils_url == DEFAULT_EUTILS_URL
+    assert settings.tool == "evidencewatch"
+    assert settings.scan_overlap_days == 3
+
+
+def test_exact_environment_names_are_read(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    env = {
+        "EVIDENCEWATCH_DATABASE_URL": "postgresql://u:secret@db/ew",
+        "EVIDENCEWATCH_EUTILS_URL": "http://127.0.0.1:9/eutils",
+        "NCBI_EMAIL": "curator@example.org",
+        "NCBI_API_KEY": "k123",
+        "EVIDENCEWATCH_TOOL": "ew-test",
+    }
+    settings = load_settings(env=env)
+    assert settings.database_url == "postgresql+psycopg://u:secret@db/ew"
+    assert settings.eutils_url == "http://127.0.0.1:9/eutils/"
+    assert (settings.ncbi_email, settings.ncbi_api_key, settings.tool) == (
+        "curator@example.org",
+        "k123",
+        "ew-test",
+    )
+
+
+def test_environment_wins_over_config_file(tmp_path):
+    config = tmp_path / "ew.toml"
+    config.write_text('scan_overlap_days = 7\ndatabase_url = "sqlite:///file.db"\n')
+    settings = load_settings(
+        env={"EVIDENCEWATCH_DATABASE_URL": "sqlite:///env.db"}, config_file=config
+    )
+    assert settings.scan_overlap_days == 7
+    assert settings.database_url == "sqlite:///env.db"
+
+
+def test_config_file_may_use_an_evidencewatch_table(tmp_path):
+    config = tmp_path / "ew.toml"
+    config.write_text('[evidencewatch]\nscan_cron = "30 5 * * *"\n')
+    assert load_settings(env={}, config_file=config).scan_cron == "30 5 * * *"
+
+
+def test_unknown_setting_in_file_is_named(tmp_path):
+    config = tmp_path / "ew.toml"
+    config.write_text("scan_overlap = 2\n")
+    with pytest.raises(ConfigError, match=r"ew.toml: unknown setting 'scan_overlap'"):
+        load_settings(env={}, config_file=config)
+
+
+def test_bad_value_names_the_variable():
+    with pytest.raises(ConfigError, match="EVIDENCEWATCH_SCAN_OVERLAP_DAYS"):
+        load_settings(env={"EVIDENCEWATCH_SCAN_OVERLAP_DAYS": "three"})
+
+
+def test_broken_config_file_names_file_and_line(tmp_path):
+    config = tmp_path / "ew.toml"
+    config.write_text("scan_overlap_days = 3\nscan_cron = \n")
+    with pytest.raises(ConfigError, match=r"ew.toml: .*line 2"):
+        load_settings(env={}, config_file=config)
+
+
+def test_redacted_hides_secrets_and_database_password():
+    settings = Settings(
+        database_url="postgresql+psycopg://ew:hunter2@db/ew", ncbi_api_key="abc", secret_key="s"
+    )
+    shown = settings.redacted()
+    assert "hunter2" not in str(shown)
+    assert shown["ncbi_api_key"] == "***"
+
+
+def test_every_setting_is_a_field_and_documented_in_readme():
+    readme = (REPO / "README.md").read_text()
+    defaults = Settings()
+    for spec in SPECS:
+        assert getattr(defaults, spec.name) == spec.default, spec.name
+        assert re.search(rf"`{re.escape(spec.name)}`", readme), f"{spec.name} not in README"
+        if spec.env:
+            assert f"`{spec.env}`" in readme, f"{spec.env} not in README"
