@@ -66,8 +66,8 @@ _PMCID_RE = re.compile(r"^PMC\d+$")
 _DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 _BOOKSHELF_RE = re.compile(r"^NBK\d+$")
 _PUBMED_URL_RE = re.compile(r"pubmed\.ncbi\.nlm\.nih\.gov/(\d+)")
-_PMC_URL_RE = re.compile(r"\b(PMC\d+)\b")
-_NBK_URL_RE = re.compile(r"\b(NBK\d+)\b")
+_PMC_URL_RE = re.compile(r"\b(PMC\d+)")
+_NBK_URL_RE = re.compile(r"\b(NBK\d+)")
 _TOML_POSITION_RE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 _KEY_LINE_RE = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*(?:\.|=)""")
 _CITATION_IDS = ("pmid", "pmcid", "doi", "bookshelf_id", "url")
@@ -314,9 +314,13 @@ class _Checker:
         hint: str = "",
         choices: tuple[str, ...] = (),
         allow_empty: bool = False,
+        prose: bool = False,
     ) -> str:
+        """A string field; ``prose`` text may span lines and is returned on one line."""
         if not isinstance(value, str):
             self.fail(where, field, f"{what}: must be a string, got {_type_name(value)}")
+        if prose:
+            value = " ".join(value.split())
         if not allow_empty and not value.strip():
             self.fail(where, field, f"{what}: must not be empty")
         if value != value.strip():
@@ -756,7 +760,7 @@ def _finding(
     if watchlist is not None:
         _check_genes_tracked(chk, genes, (*where, "genes"), what, watchlist)
     alteration = field("alteration", choices=ALTERATIONS)
-    pattern = field("pattern")
+    pattern = field("pattern", prose=True)
     direction = field("direction", choices=DIRECTIONS)
     effect = field("effect", choices=EFFECTS)
     therapy_class = field("therapy_class", choices=THERAPY_CLASSES)
@@ -765,7 +769,7 @@ def _finding(
         _check_agents(chk, agents, therapy_class, (*where, "agents"), what, watchlist)
     resistance_kind = field("resistance_kind", choices=RESISTANCE_KINDS)
     subtype = field("subtype")
-    claim = field("claim")
+    claim = field("claim", prose=True)
     group = chk.text(raw.get("group", ""), (*where, "group"), "group", what, allow_empty=True)
     model_system = chk.text(
         raw.get("model_system", ""),
@@ -787,7 +791,7 @@ def _finding(
         agents=agents,
         resistance_kind=cast(Any, resistance_kind),
         subtype=subtype,
-        claim=" ".join(claim.split()),
+        claim=claim,
         citations=citations,
         model_system=model_system,
         group=group,
