@@ -15,7 +15,8 @@ on. So every answer is validated before anyone sees it:
 
 All requests from one client go through one thread-safe :class:`RateLimiter`,
 and every request carries ``db``, ``tool``, ``email`` and ``api_key``. The
-api_key is redacted from every message and log line this module produces.
+api_key is redacted from every message and log line this module produces, and
+requests that carry it are POSTed so it never appears in a URL.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Self, TypeVar
@@ -279,7 +280,8 @@ class EutilsClient:
         """Search PubMed; the result's IDs are complete unless ``result.truncated``.
 
         ``retmax`` above :data:`ESEARCH_CAP` is lowered to it (PubMed would do the
-        same, with a warning). Raises :class:`EutilsPhraseNotFound` when PubMed
+        same, with a warning). Long terms (and every search when an api_key is
+        set) are POSTed. Raises :class:`EutilsPhraseNotFound` when PubMed
         dropped part of the term, :class:`EutilsQueryError` for a rejected query and
         :class:`EutilsError` when NCBI kept failing.
         """
@@ -299,7 +301,9 @@ class EutilsClient:
             params["datetype"] = datetype
             params["mindate"] = mindate.strftime("%Y/%m/%d")
             params["maxdate"] = maxdate.strftime("%Y/%m/%d")
-        post = len(term) > POST_TERM_LENGTH
+        # With an api_key, POST everything: a key in a URL ends up in proxy logs and in
+        # urllib3's debug log. Without one, short searches stay readable GETs.
+        post = len(term) > POST_TERM_LENGTH or self._api_key is not None
         return self._call(
             "esearch",
             params,
@@ -343,8 +347,7 @@ class EutilsClient:
         """
         if retstart < 0 or retmax < 1 or retmax > EFETCH_MAX_IDS:
             raise ValueError(
-                f"need retstart >= 0 and 1 <= retmax <= {EFETCH_MAX_IDS}, "
-                f"got {retstart}, {retmax}"
+                f"need retstart >= 0 and 1 <= retmax <= {EFETCH_MAX_IDS}, got {retstart}, {retmax}"
             )
         params = {
             "WebEnv": webenv,
@@ -506,7 +509,9 @@ class EutilsClient:
 
     def _describe(self, url: str, params: dict[str, str], *, post: bool) -> str:
         """A short, redacted description of a call for messages and logs."""
-        shown = {k: (v if len(v) <= 120 else v[:100] + f"...({len(v)} chars)") for k, v in params.items()}
+        shown = {
+            k: (v if len(v) <= 120 else v[:100] + f"...({len(v)} chars)") for k, v in params.items()
+        }
         if "api_key" in shown:
             shown["api_key"] = "REDACTED"
         return f"{'POST' if post else 'GET'} {url}?{urlencode(shown)}"
@@ -596,10 +601,9 @@ class EutilsClient:
 
     def _check_efetch(self, body: bytes, where: str) -> bytes:
         """Return an EFetch body only if it is a complete, well-formed PubmedArticleSet."""
-        tail = body.rstrip()
-        if not tail:
+        if not body or body.isspace():
             raise EutilsError(f"empty response body from {where}", url=where, retryable=True)
-        if tail.endswith(b"</PubmedArticleSet>"):
+        if body[-4096:].rstrip().endswith(b"</PubmedArticleSet>"):
             root_tag = _check_well_formed(body, where)
             if root_tag == "PubmedArticleSet":
                 return body
@@ -644,7 +648,7 @@ def _xml_parser() -> etree.XMLParser:
 
 
 def _parse_xml(body: bytes, where: str) -> etree._Element:
-    if not body.strip():
+    if not body or body.isspace():
         raise EutilsError(f"empty response body from {where}", url=where, retryable=True)
     try:
         return etree.fromstring(body, _xml_parser())
@@ -707,7 +711,10 @@ def _error_element(error: etree._Element, where: str) -> EutilsError:
 
 def _snippet(body: bytes, limit: int = 300) -> str:
     """The start of a response body as one line of text, for error messages."""
-    text = " ".join(body[: limit * 4].decode("utf-8", errors="replace").split())
+    text = body[: limit * 8].decode("utf-8", errors="replace")
+    if re.match(r"\s*<(?:!doctype html|html)", text, re.IGNORECASE):
+        text = re.sub(r"<[^>]*>", " ", text)  # an HTML error page: keep its words, not its tags
+    text = " ".join(text.split())
     return text[:limit] + ("..." if len(text) > limit else "")
 
 
@@ -725,5 +732,5 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -12,6 +12,7 @@ from evidencewatch.testing.fake_eutils import (
     Fault,
     FaultKind,
     make_record,
+    query_phrases,
     records_from_xml,
     synthetic_records,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "Fault",
     "FaultKind",
     "make_record",
+    "query_phrases",
     "records_from_xml",
     "synthetic_records",
 ]
