@@ -53,6 +53,10 @@ Element: TypeAlias = etree._Element
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "DeleteCitation")
+_ROOT_TAGS = frozenset(
+    {"PubmedArticleSet", "PubmedBookArticleSet", "MedlineCitationSet", *_RECORD_TAGS}
+)
+_POSITION_SUFFIX = re.compile(r",? line \d+, column \d+$")
 _MONTHS = {
     name: number
     for number, name in enumerate(
@@ -61,7 +65,10 @@ _MONTHS = {
     )
 }
 _ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dXx])")
+_PMCID = re.compile(r"(?:PMC)?(\d+)(?:\.\d+)?", re.IGNORECASE)
 _YEAR = re.compile(r"\b(\d{4})\b")
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+_NO_DATE = PubDate()
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 # "Cites" entries mirror the reference list: they are not links about the article itself.
 _SKIPPED_REF_TYPES = frozenset({"Cites"})
@@ -125,13 +132,14 @@ def _iterate(stream: BinaryIO, name: str) -> Iterator[PubmedItem]:
         try:
             _event, el = next(events)
         except StopIteration:
-            return
+            break
         except etree.XMLSyntaxError as exc:
             line, column = exc.position
+            message = _POSITION_SUFFIX.sub("", exc.msg or str(exc))
             yield ParseProblem(
                 name,
                 f"line {line}, column {column}",
-                f"not well-formed XML after record {index}: {exc.msg}",
+                f"not well-formed XML after record {index}: {message}",
             )
             return
         except (EOFError, OSError, zlib.error) as exc:  # truncated or corrupt gzip stream
@@ -147,13 +155,18 @@ def _iterate(stream: BinaryIO, name: str) -> Iterator[PubmedItem]:
                     continue  # part of a PubmedArticle: read with it at its end tag
             index += 1
             try:
-                yield _record(el, tag)
+                record = _record(el, tag)
             except ValueError as exc:
-                where = f"record {index}" if el.sourceline is None else (
-                    f"record {index}, line {el.sourceline}"
-                )
+                line = el.sourceline
+                where = f"record {index}" if line is None else f"record {index}, line {line}"
                 yield ParseProblem(name, where, str(exc))
+            else:
+                yield record
         _forget(el)
+    root = events.root
+    if root is not None and root.tag not in _ROOT_TAGS:
+        # E.g. an eFetchResult/ERROR body or an esearch result: no records is not "no news".
+        yield ParseProblem(name, "root element", f"not PubMed article XML: <{root.tag}>")
 
 
 def _forget(el: Element) -> None:
@@ -187,42 +200,73 @@ def _deleted(el: Element, name: str) -> Iterator[PubmedItem]:
 
 
 # --- PubmedArticle and old-format MedlineCitation -------------------------------------
+#
+# The functions below walk children directly and compare tags instead of calling
+# find()/xpath(): on a baseline file that is several times faster, and the walk is
+# what decides the parser's speed once lxml has built the record.
 
 
 def _article(citation: Element, pubmed_data: Element | None) -> PubmedRecord:
-    pmid, version = _pmid(citation)
-    article = _child(citation, "Article")  # required by the DTD; stub records lack it
+    pmid_el = article = None
+    mesh: list[str] = []
+    keywords: list[str] = []
+    comments: list[CommentCorrection] = []
+    medline_ta = ""
+    other_pmcid: str | None = None
+    for child in citation:
+        tag = child.tag
+        if tag == "PMID":
+            pmid_el = child if pmid_el is None else pmid_el
+        elif tag == "Article":
+            article = child
+        elif tag == "MeshHeadingList":
+            for descriptor in child.iter("DescriptorName"):
+                _append_text(mesh, descriptor)
+        elif tag == "KeywordList":
+            for keyword in child.iterchildren("Keyword"):
+                _append_text(keywords, keyword)
+        elif tag == "CommentsCorrectionsList":
+            comments.extend(_comments(child))
+        elif tag == "MedlineJournalInfo":
+            medline_ta = _text(_child(child, "MedlineTA"))
+        elif (
+            tag == "OtherID" and other_pmcid is None
+        ):  # old format: "PMC4688250 [Available on ...]"
+            other_pmcid = _pmcid_from_other_id(child)
+    pmid, version = _pmid(pmid_el, citation)
 
     title_el = abstract_el = journal_el = author_list = None
     languages: list[str] = []
-    publication_types: tuple[str, ...] = ()
+    publication_types: list[str] = []
     elocation_doi: str | None = None
     article_date: date | None = None
     article_affiliation = ""
-    for child in article if article is not None else ():
-        tag = child.tag
-        if tag == "ArticleTitle":
-            title_el = child
-        elif tag == "Abstract":
-            abstract_el = child
-        elif tag == "Journal":
-            journal_el = child
-        elif tag == "AuthorList":
-            author_list = child if author_list is None else author_list
-        elif tag == "Language":
-            _append_text(languages, child)
-        elif tag == "PublicationTypeList":
-            publication_types = _texts(child)
-        elif tag == "ELocationID":
-            elocation_doi = elocation_doi or _elocation_doi(child)
-        elif tag == "ArticleDate":
-            if article_date is None and child.get("DateType", "Electronic") == "Electronic":
-                article_date = _full_date(child, "ArticleDate")
-        elif tag == "Affiliation":  # pre-2014 DTDs: one affiliation for the first author
-            article_affiliation = _text(child)
+    if article is not None:  # required by the DTD, but stub records have only a PMID
+        for child in article:
+            tag = child.tag
+            if tag == "ArticleTitle":
+                title_el = child
+            elif tag == "Abstract":
+                abstract_el = child
+            elif tag == "Journal":
+                journal_el = child
+            elif tag == "AuthorList":
+                author_list = child if author_list is None else author_list
+            elif tag == "Language":
+                _append_text(languages, child)
+            elif tag == "PublicationTypeList":
+                for publication_type in child.iterchildren("PublicationType"):
+                    _append_text(publication_types, publication_type)
+            elif tag == "ELocationID":
+                elocation_doi = elocation_doi or _elocation_doi(child)
+            elif tag == "ArticleDate":
+                if article_date is None and child.get("DateType", "Electronic") == "Electronic":
+                    article_date = _full_date(child, "ArticleDate")
+            elif tag == "Affiliation":  # pre-2014 DTDs: one affiliation, the first author's
+                article_affiliation = _text(child)
 
     journal = journal_abbrev = ""
-    pub_date = PubDate()
+    pub_date = _NO_DATE
     if journal_el is not None:
         for child in journal_el:
             tag = child.tag
@@ -233,39 +277,19 @@ def _article(citation: Element, pubmed_data: Element | None) -> PubmedRecord:
             elif tag == "JournalIssue":
                 pub_date = _pub_date(_child(child, "PubDate"))
 
-    mesh: list[str] = []
-    keywords: list[str] = []
-    comments: list[CommentCorrection] = []
-    medline_ta = ""
-    other_pmcid: str | None = None
-    for child in citation:
-        tag = child.tag
-        if tag == "MeshHeadingList":
-            for heading in child:
-                _append_text(mesh, _child(heading, "DescriptorName"))
-        elif tag == "KeywordList":
-            for keyword in child:
-                _append_text(keywords, keyword)
-        elif tag == "CommentsCorrectionsList":
-            comments.extend(_comments(child))
-        elif tag == "MedlineJournalInfo":
-            medline_ta = _text(_child(child, "MedlineTA"))
-        elif tag == "OtherID" and other_pmcid is None:  # old format: "PMC4688250 [Available on ...]"
-            other_pmcid = _pmcid_from_other_id(child)
-
     history: dict[str, date] = {}
     ids: dict[str, str] = {}
     if pubmed_data is not None:
-        for child in pubmed_data:  # direct children only: ReferenceList has its own ArticleIdList
+        # Direct children only: each ReferenceList/Reference has an ArticleIdList too.
+        for child in pubmed_data.iterchildren("History", "ArticleIdList"):
             if child.tag == "History":
                 history = _history(child)
-            elif child.tag == "ArticleIdList":
+            else:
                 _article_ids(child, ids)
 
     authors = _authors(author_list)
     if article_affiliation and authors and not authors[0].affiliations:
-        first = authors[0]
-        authors = (_with_affiliation(first, article_affiliation), *authors[1:])
+        authors = (_with_affiliation(authors[0], article_affiliation), *authors[1:])
 
     title, title_markup = _text_and_markup(title_el)
     return PubmedRecord(
@@ -285,7 +309,7 @@ def _article(citation: Element, pubmed_data: Element | None) -> PubmedRecord:
         pmcid=_pmcid(ids.get("pmc")) or other_pmcid,
         mesh_terms=tuple(mesh),
         keywords=tuple(dict.fromkeys(keywords)),
-        publication_types=publication_types,
+        publication_types=tuple(publication_types),
         comments_corrections=tuple(comments),
         language=tuple(languages),
         status=citation.get("Status"),
@@ -299,19 +323,18 @@ def _book(el: Element) -> PubmedRecord:
     document = _child(el, "BookDocument")
     if document is None:
         raise _Malformed("PubmedBookArticle has no BookDocument")
-    pmid, version = _pmid(document)
 
     ids: dict[str, str] = {}
-    book_data = _child(el, "PubmedBookData")
     history: dict[str, date] = {}
+    book_data = _child(el, "PubmedBookData")
     if book_data is not None:
-        for child in book_data:
+        for child in book_data.iterchildren("History", "ArticleIdList"):
             if child.tag == "History":
                 history = _history(child)
-            elif child.tag == "ArticleIdList":
+            else:
                 _article_ids(child, ids)
 
-    title_el = abstract_el = book_el = author_list = None
+    pmid_el = title_el = abstract_el = book_el = author_list = None
     languages: list[str] = []
     publication_types: list[str] = []
     keywords: list[str] = []
@@ -319,8 +342,10 @@ def _book(el: Element) -> PubmedRecord:
     elocation_doi: str | None = None
     for child in document:
         tag = child.tag
-        if tag == "ArticleIdList":
-            _article_ids(child, ids)  # after PubmedBookData's: those win
+        if tag == "PMID":
+            pmid_el = child if pmid_el is None else pmid_el
+        elif tag == "ArticleIdList":
+            _article_ids(child, ids)  # after PubmedBookData's, which win
         elif tag == "ArticleTitle":
             title_el = child
         elif tag == "Abstract":
@@ -335,15 +360,16 @@ def _book(el: Element) -> PubmedRecord:
         elif tag == "PublicationType":
             _append_text(publication_types, child)
         elif tag == "KeywordList":
-            for keyword in child:
+            for keyword in child.iterchildren("Keyword"):
                 _append_text(keywords, keyword)
         elif tag == "CommentsCorrectionsList":
             comments.extend(_comments(child))
         elif tag == "ELocationID":
             elocation_doi = elocation_doi or _elocation_doi(child)
+    pmid, version = _pmid(pmid_el, document)
 
     book_title_el = None
-    pub_date = PubDate()
+    pub_date = _NO_DATE
     if book_el is not None:
         for child in book_el:
             tag = child.tag
@@ -359,7 +385,6 @@ def _book(el: Element) -> PubmedRecord:
 
     if title_el is None:  # a whole book rather than a chapter: the book title is the title
         title_el = book_title_el
-    book_title = _text(book_title_el)
     title, title_markup = _text_and_markup(title_el)
     return PubmedRecord(
         pmid=pmid,
@@ -377,16 +402,15 @@ def _book(el: Element) -> PubmedRecord:
         publication_types=tuple(publication_types),
         comments_corrections=tuple(comments),
         language=tuple(languages),
-        book_title=book_title or None,
+        book_title=_text(book_title_el) or None,
     )
 
 
 # --- shared pieces ---------------------------------------------------------------------
 
 
-def _pmid(parent: Element) -> tuple[int, int]:
-    """The record's own PMID and version: the first ``PMID`` child of its citation."""
-    pmid_el = _child(parent, "PMID")
+def _pmid(pmid_el: Element | None, parent: Element) -> tuple[int, int]:
+    """The record's own PMID and version, from the first ``PMID`` child of its citation."""
     if pmid_el is None:
         raise _Malformed(f"{parent.tag} has no PMID")
     pmid = _int(pmid_el.text, "PMID")
@@ -406,10 +430,7 @@ def _abstract(abstract_el: Element | None) -> tuple[AbstractSection, ...]:
         if text:
             sections.append(
                 AbstractSection(
-                    text=text,
-                    label=part.get("Label") or None,
-                    category=part.get("NlmCategory") or None,
-                    markup=markup,
+                    text, part.get("Label") or None, part.get("NlmCategory") or None, markup
                 )
             )
     return tuple(sections)
@@ -427,31 +448,23 @@ def _authors(author_list: Element | None) -> tuple[Author, ...]:
         for child in person:
             tag = child.tag
             if tag == "LastName":
-                last = _leaf(child)
+                last = _text(child) or None
             elif tag == "ForeName" or tag == "FirstName":
-                fore = _leaf(child)
+                fore = _text(child) or None
             elif tag == "Initials":
-                initials = _leaf(child)
+                initials = _text(child) or None
+            elif tag == "AffiliationInfo":
+                for affiliation in child.iterchildren("Affiliation"):
+                    _append_text(affiliations, affiliation)
+            elif tag == "Identifier":
+                if orcid is None and child.get("Source") == "ORCID":
+                    orcid = _orcid(child.text)
             elif tag == "CollectiveName":
                 collective = _text(child) or None
-            elif tag == "Identifier":
-                if orcid is None and (child.get("Source") or "").upper() == "ORCID":
-                    orcid = _orcid(child.text)
-            elif tag == "AffiliationInfo":
-                _append_text(affiliations, _child(child, "Affiliation"))
             elif tag == "Affiliation":  # 2014 DTD
                 _append_text(affiliations, child)
         if last or fore or collective:
-            authors.append(
-                Author(
-                    last_name=last,
-                    fore_name=fore,
-                    initials=initials,
-                    collective_name=collective,
-                    orcid=orcid,
-                    affiliations=tuple(affiliations),
-                )
-            )
+            authors.append(Author(last, fore, initials, collective, orcid, tuple(affiliations)))
     return tuple(authors)
 
 
@@ -471,7 +484,8 @@ def _comments(comments_list: Element) -> Iterator[CommentCorrection]:
         ref_type = link.get("RefType") or ""
         if ref_type in _SKIPPED_REF_TYPES:
             continue
-        pmid_text = _child_text(link, "PMID").strip()
+        pmid_el = _child(link, "PMID")
+        pmid_text = (pmid_el.text or "").strip() if pmid_el is not None else ""
         yield CommentCorrection(
             ref_type=ref_type,
             ref_source=_text(_child(link, "RefSource")),
@@ -497,17 +511,18 @@ def _elocation_doi(el: Element) -> str | None:
 def _doi(value: str | None) -> str | None:
     if not value:
         return None
-    doi = _DOI_PREFIX.sub("", value.strip())
+    doi = value.strip()
+    if doi[:4].lower() in ("http", "doi:"):
+        doi = _DOI_PREFIX.sub("", doi)
     return doi or None
 
 
 def _pmcid(value: str | None) -> str | None:
+    """``PMC1234567``; PubMed also writes it bare (``1234567``) or versioned (``PMC1234567.1``)."""
     if not value:
         return None
-    value = value.strip().upper()
-    if value.isdigit():
-        return f"PMC{value}"
-    return value if value.startswith("PMC") and value[3:].isdigit() else None
+    match = _PMCID.fullmatch(value.strip())
+    return f"PMC{match.group(1)}" if match else None
 
 
 def _pmcid_from_other_id(el: Element) -> str | None:
@@ -533,7 +548,7 @@ def _history(history_el: Element) -> dict[str, date]:
         if not status or status in history:
             continue
         try:
-            history[status] = _full_date(stamp, f"{status} date")
+            history[status] = _full_date(stamp, "PubMedPubDate")
         except ValueError:
             continue
     return history
@@ -542,23 +557,23 @@ def _history(history_el: Element) -> dict[str, date]:
 def _full_date(el: Element, what: str) -> date:
     """A date whose Year, Month and Day are all required (ArticleDate, PubMedPubDate)."""
     year = month = day = None
-    for child in el:
+    for child in el.iterchildren("Year", "Month", "Day"):
         tag = child.tag
         if tag == "Year":
             year = child.text
         elif tag == "Month":
             month = child.text
-        elif tag == "Day":
+        else:
             day = child.text
     if year is None or month is None or day is None:
         raise _Malformed(f"{what} lacks Year, Month or Day")
-    return _calendar_date(_int(year, f"{what} Year"), _month(month, what), _int(day, what), what)
+    return _calendar_date(_int(year, what), _month(month, what), _int(day, what), what)
 
 
 def _pub_date(el: Element | None) -> PubDate:
     """``PubDate``: Year with Month (name or number) and Day, or Season, or MedlineDate."""
     if el is None:
-        return PubDate()
+        return _NO_DATE
     year = month = day = None
     season = medline_date = None
     for child in el:
@@ -579,7 +594,7 @@ def _pub_date(el: Element | None) -> PubDate:
         year = int(found.group(1)) if found else None
     if year is not None:
         _calendar_date(year, month or 1, day or 1, "PubDate")
-    return PubDate(year=year, month=month, day=day, season=season, medline_date=medline_date)
+    return PubDate(year, month, day, season, medline_date)
 
 
 def _calendar_date(year: int, month: int, day: int, what: str) -> date:
@@ -605,28 +620,36 @@ def _int(value: str | None, what: str) -> int:
 
 
 def _text(el: Element | None) -> str:
-    """Plain text of an element: inline markup flattened, whitespace collapsed."""
+    """Plain text of an element: inline markup flattened, XML whitespace collapsed."""
     if el is None:
         return ""
     if len(el) == 0:
         text = el.text
-        return " ".join(text.split()) if text else ""
-    return " ".join(etree.tostring(el, method="text", encoding=str, with_tail=False).split())
+        if not text:
+            return ""
+        if "\n" in text or "\t" in text or "\r" in text or "  " in text:  # _squash, inlined
+            return _XML_SPACE.sub(" ", text).strip(" ")
+        return text.strip(" ")
+    return _squash(etree.tostring(el, method="text", encoding=str, with_tail=False))
 
 
 def _text_and_markup(el: Element | None) -> tuple[str, str]:
-    """Plain text, and inner XML as a string with inline tags kept as written (to sanitise)."""
+    """Plain text, and the inner XML as a string with inline tags kept (to be sanitised)."""
     if el is None:
         return "", ""
     if len(el) == 0:
-        text = el.text
-        if not text:
-            return "", ""
-        text = " ".join(text.split())
+        text = _squash(el.text) if el.text else ""
         return text, _escape(text)
     parts = [_escape(el.text) if el.text else ""]
     parts.extend(etree.tostring(child, encoding=str, with_tail=True) for child in el)
-    return _text(el), " ".join("".join(parts).split())
+    return _text(el), _squash("".join(parts))
+
+
+def _squash(text: str) -> str:
+    """Collapse runs of XML whitespace (space, tab, CR, LF) to one space and trim."""
+    if "\n" in text or "\t" in text or "\r" in text or "  " in text:
+        return _XML_SPACE.sub(" ", text).strip(" ")
+    return text.strip(" ")
 
 
 def _escape(text: str) -> str:
@@ -634,28 +657,8 @@ def _escape(text: str) -> str:
 
 
 def _child(el: Element, tag: str) -> Element | None:
-    """The first child with this tag (faster than ``find`` for a plain tag name)."""
+    """The first child with this tag (much faster than ``find`` for a plain tag name)."""
     return next(el.iterchildren(tag), None)
-
-
-def _child_text(el: Element, tag: str) -> str:
-    child = next(el.iterchildren(tag), None)
-    return (child.text or "") if child is not None else ""
-
-
-def _leaf(el: Element) -> str | None:
-    """Text of an element that normally holds no markup (names, initials), or None."""
-    if len(el):
-        return _text(el) or None
-    text = el.text
-    return text.strip() or None if text else None
-
-
-def _texts(parent: Element) -> tuple[str, ...]:
-    values: list[str] = []
-    for child in parent:
-        _append_text(values, child)
-    return tuple(values)
 
 
 def _append_text(values: list[str], el: Element | None) -> None:
@@ -686,7 +689,7 @@ def _open(source: Source, stack: ExitStack) -> BinaryIO:
     elif isinstance(source, str | Path):
         if isinstance(source, str) and source.lstrip().startswith("<"):
             raise ValueError("iter_pubmed takes a str as a path; pass XML text as bytes")
-        stream = stack.enter_context(open(source, "rb"))  # noqa: SIM115
+        stream = stack.enter_context(open(source, "rb"))
         head = stream.read(2)
         stream.seek(0)
     else:
