@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Engine
 
 from evidencewatch.config import Settings
-from evidencewatch.ingest import ImportReport, ScanReport, Window, run_import, run_scan
+from evidencewatch.ingest import ImportReport, ScanReport, run_import, run_scan
+from evidencewatch.locks import make_holder, scan_lock
 from evidencewatch.match import Matcher
 from evidencewatch.progress import NullProgress, progress_for_terminal
 from evidencewatch.seedfiles import load_watchlist
@@ -35,30 +36,43 @@ def scan_job(
     trigger: str = "manual",
     show_progress: bool = True,
     should_stop: Callable[[], bool] = lambda: False,
+    lock_wait: float | None = None,
+    holder: str | None = None,
 ) -> ScanReport:
-    """One scan with the configured watchlist, overlap and batch size."""
+    """One scan with the configured watchlist, overlap and batch size.
+
+    The whole scan holds the database's scan lock, so a second scan started
+    meanwhile (CLI, scheduler or cron) waits ``lock_wait`` seconds (default:
+    ``scan_lock_wait_seconds``) and then raises ScanLockedError (exit code
+    75) naming the holder. If the lock is taken from us (our heartbeat went
+    stale), the scan stops after its current batch.
+    """
     watchlist = load_watchlist(settings.seed_path / "watchlist.toml")
     matcher = Matcher.from_watchlist(watchlist)
-    window = None
-    if since is not None or until is not None:
-        from datetime import UTC, datetime
-
-        end = until or today or datetime.now(UTC).date()
-        window = Window(since or end, end)
-    with progress_for_terminal(show_progress) as progress:
+    with (
+        scan_lock(
+            engine,
+            name="scan",
+            holder=holder or make_holder(trigger),
+            wait_seconds=settings.scan_lock_wait_seconds if lock_wait is None else lock_wait,
+            stale_seconds=settings.scan_lock_stale_seconds,
+        ) as lock,
+        progress_for_terminal(show_progress) as progress,
+    ):
         return run_scan(
             engine=engine,
             client=client,
             watchlist=watchlist,
             matcher=matcher,
-            window=window,
+            since=since,
+            until=until,
             today=today,
             overlap_days=settings.scan_overlap_days,
             initial_days=settings.scan_initial_days,
             batch_size=settings.fetch_batch_size,
             trigger=trigger,
             progress=progress if show_progress else NullProgress(),
-            should_stop=should_stop,
+            should_stop=lambda: should_stop() or lock.lost.is_set(),
         )
 
 
