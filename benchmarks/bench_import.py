@@ -51,8 +51,9 @@ def real_articles() -> list[bytes]:
                 continue
         if b"<PubmedArticle>" not in raw and b"<PubmedArticle " not in raw:
             continue
-        parser = etree.XMLParser(recover=True, huge_tree=True, resolve_entities=False,
-                                 no_network=True, load_dtd=False)
+        parser = etree.XMLParser(
+            recover=True, huge_tree=True, resolve_entities=False, no_network=True, load_dtd=False
+        )
         try:
             root = etree.fromstring(raw, parser)
         except etree.XMLSyntaxError:
@@ -170,8 +171,12 @@ print(json.dumps({"records": n, "seconds": elapsed,
 
 def run_step(name: str, path: Path) -> dict:
     code = RUNNER % STEPS[name]
-    proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
-                          text=True, cwd=tempfile.gettempdir())
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tempfile.gettempdir(),
+    )
     if proc.returncode != 0:
         return {"step": name, "error": proc.stderr.strip().splitlines()[-1:]}
     result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -191,8 +196,11 @@ def main() -> None:
         sys.exit(f"{SHARED} is absent: the benchmark builds its corpus from the real records there")
     t0 = time.perf_counter()
     path = build_corpus(args.records)
-    print(f"corpus: {path} ({path.stat().st_size / 1e6:.1f} MB gz, built/reused in "
-          f"{time.perf_counter() - t0:.1f} s)", file=sys.stderr)
+    print(
+        f"corpus: {path} ({path.stat().st_size / 1e6:.1f} MB gz, built/reused in "
+        f"{time.perf_counter() - t0:.1f} s)",
+        file=sys.stderr,
+    )
     steps = [s for s in args.steps if not (args.skip_slow and s in ("biopython", "pubmed_parser"))]
     results = []
     for step in steps:
@@ -201,12 +209,18 @@ def main() -> None:
         if "error" in result:
             print(f"{step:16} failed: {result['error']}", file=sys.stderr)
         else:
-            print(f"{step:16} {result['records']:>7} records {result['seconds']:7.2f} s "
-                  f"{result['records_per_s']:>7}/s  peak RSS {result['peak_rss_mb']:6.0f} MB "
-                  f"{json.dumps(result['extra']) if result['extra'] else ''}", file=sys.stderr)
-    out = {"corpus": str(path.name), "records": args.records,
-           "self_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-           "results": results}
+            print(
+                f"{step:16} {result['records']:>7} records {result['seconds']:7.2f} s "
+                f"{result['records_per_s']:>7}/s  peak RSS {result['peak_rss_mb']:6.0f} MB "
+                f"{json.dumps(result['extra']) if result['extra'] else ''}",
+                file=sys.stderr,
+            )
+    out = {
+        "corpus": str(path.name),
+        "records": args.records,
+        "self_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "results": results,
+    }
     if args.json:
         args.json.write_text(json.dumps(out, indent=2))
     print(json.dumps(out))

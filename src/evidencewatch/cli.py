@@ -175,7 +175,9 @@ def seed(app: AppContext, resolve: bool, check: bool) -> None:
 @cli.command()
 @click.option("--since", callback=parse_date, help="Start of the create-date window (YYYY-MM-DD).")
 @click.option("--until", callback=parse_date, help="End of the window (default: today).")
-@click.option("--json", "as_json", is_flag=True, help="End with one JSON object describing the scan.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="End with one JSON object describing the scan."
+)
 @pass_app
 @handle_errors
 def scan(app: AppContext, since: date | None, until: date | None, as_json: bool) -> None:
@@ -190,8 +192,15 @@ def scan(app: AppContext, since: date | None, until: date | None, as_json: bool)
     """
     from evidencewatch.jobs import scan_job
 
-    report = scan_job(app.settings, engine=app.ready_engine(), client=app.client(),
-                      since=since, until=until, trigger="manual", show_progress=not as_json)
+    report = scan_job(
+        app.settings,
+        engine=app.ready_engine(),
+        client=app.client(),
+        since=since,
+        until=until,
+        trigger="manual",
+        show_progress=not as_json,
+    )
     if as_json:
         click.echo(json.dumps(report.as_json()))
     else:
@@ -229,8 +238,13 @@ def import_(app: AppContext, files: tuple[Path, ...], as_json: bool, keep_all: b
     """
     from evidencewatch.jobs import import_job
 
-    report = import_job(app.settings, engine=app.ready_engine(), paths=list(files),
-                        keep_all=keep_all, show_progress=not as_json)
+    report = import_job(
+        app.settings,
+        engine=app.ready_engine(),
+        paths=list(files),
+        keep_all=keep_all,
+        show_progress=not as_json,
+    )
     if as_json:
         click.echo(json.dumps(report.as_json()))
     else:
@@ -248,7 +262,11 @@ def import_(app: AppContext, files: tuple[Path, ...], as_json: bool, keep_all: b
 
 @cli.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "csv", "ris"]), default="jsonl", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "ris"]),
+    default="jsonl",
+    show_default=True,
 )
 @click.option(
     "--status",
@@ -256,8 +274,13 @@ def import_(app: AppContext, files: tuple[Path, ...], as_json: bool, keep_all: b
     default="all",
     show_default=True,
 )
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
-              help="Write here instead of standard output.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Write here instead of standard output.",
+)
 @pass_app
 @handle_errors
 def export(app: AppContext, fmt: str, status: str, output: Any) -> None:
@@ -281,11 +304,17 @@ def export(app: AppContext, fmt: str, status: str, output: Any) -> None:
 
 
 @cli.command()
-@click.option("--dir", "workdir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("evidencewatch-demo"), show_default=True,
-              help="Where the demo's database and digest go.")
-@click.option("--serve/--no-serve", default=False,
-              help="Start the review app afterwards (stop with Ctrl-C).")
+@click.option(
+    "--dir",
+    "workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("evidencewatch-demo"),
+    show_default=True,
+    help="Where the demo's database and digest go.",
+)
+@click.option(
+    "--serve/--no-serve", default=False, help="Start the review app afterwards (stop with Ctrl-C)."
+)
 @click.option("--port", default=8000, show_default=True)
 @pass_app
 @handle_errors
@@ -315,6 +344,7 @@ def _register() -> None:
         ("evidencewatch.commands.digest", "digest"),
         ("evidencewatch.commands.ops", "scheduler"),
         ("evidencewatch.commands.ops", "status"),
+        ("evidencewatch.commands.ops", "unlock"),
         ("evidencewatch.commands.quality", "rank"),
         ("evidencewatch.commands.quality", "eval_"),
     ):

@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from evidencewatch.errors import ConfigError
-
-DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+from evidencewatch.pubmed.client import DEFAULT_BASE_URL as DEFAULT_EUTILS_URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,58 +29,157 @@ class SettingSpec:
 
 
 SPECS: tuple[SettingSpec, ...] = (
-    SettingSpec("database_url", "EVIDENCEWATCH_DATABASE_URL", str,
-                "sqlite:///./evidencewatch.db",
-                "SQLAlchemy URL; `postgresql+psycopg://user:pass@host/db` for PostgreSQL."),
-    SettingSpec("eutils_url", "EVIDENCEWATCH_EUTILS_URL", str, DEFAULT_EUTILS_URL,
-                "Base URL of NCBI E-utilities (or of the fake server)."),
-    SettingSpec("ncbi_email", "NCBI_EMAIL", str, "",
-                "Contact e-mail sent to NCBI with every request (required by NCBI policy)."),
-    SettingSpec("ncbi_api_key", "NCBI_API_KEY", str, "",
-                "NCBI API key: raises the rate limit from 3 to 10 requests/s."),
-    SettingSpec("tool", "EVIDENCEWATCH_TOOL", str, "evidencewatch",
-                "`tool` parameter sent to NCBI."),
-    SettingSpec("seed_dir", "EVIDENCEWATCH_SEED_DIR", str, "",
-                "Folder with findings.toml and watchlist.toml; empty = the shipped seed_evidence/."),
-    SettingSpec("scan_overlap_days", "EVIDENCEWATCH_SCAN_OVERLAP_DAYS", int, 3,
-                "Days each scan re-reads before the last successful scan (late-indexed records)."),
-    SettingSpec("scan_initial_days", "EVIDENCEWATCH_SCAN_INITIAL_DAYS", int, 30,
-                "How far back the very first scan looks, in days."),
-    SettingSpec("fetch_batch_size", "EVIDENCEWATCH_FETCH_BATCH_SIZE", int, 500,
-                "PMIDs per efetch request."),
-    SettingSpec("scan_lock_wait_seconds", "EVIDENCEWATCH_SCAN_LOCK_WAIT", float, 0.0,
-                "How long a scan waits for another scan's lock before giving up."),
-    SettingSpec("scan_lock_stale_seconds", "EVIDENCEWATCH_SCAN_LOCK_STALE", float, 900.0,
-                "A scan lock whose heartbeat is older than this is taken over."),
-    SettingSpec("timezone", "EVIDENCEWATCH_TIMEZONE", str, "UTC",
-                "Time zone of the schedules (IANA name)."),
-    SettingSpec("scan_cron", "EVIDENCEWATCH_SCAN_CRON", str, "0 6 * * *",
-                "When the scheduler scans (crontab syntax)."),
-    SettingSpec("digest_cron", "EVIDENCEWATCH_DIGEST_CRON", str, "0 7 * * mon",
-                "When the scheduler writes the digest (crontab syntax)."),
-    SettingSpec("digest_period_days", "EVIDENCEWATCH_DIGEST_PERIOD_DAYS", int, 7,
-                "Default period of a digest, in days."),
-    SettingSpec("digest_dir", "EVIDENCEWATCH_DIGEST_DIR", str, "./digests",
-                "Where digests are written."),
-    SettingSpec("secret_key", "EVIDENCEWATCH_SECRET_KEY", str, "",
-                "Signs web session cookies; empty = a random key per process (sign-ins end on restart)."),
-    SettingSpec("read_requires_login", "EVIDENCEWATCH_READ_REQUIRES_LOGIN", bool, True,
-                "Whether read-only web pages (queue, candidates, digests) need sign-in."),
-    SettingSpec("smtp_host", "EVIDENCEWATCH_SMTP_HOST", str, "",
-                "SMTP server for mailing digests; empty = no mail."),
+    SettingSpec(
+        "database_url",
+        "EVIDENCEWATCH_DATABASE_URL",
+        str,
+        "sqlite:///./evidencewatch.db",
+        "SQLAlchemy URL; `postgresql+psycopg://user:pass@host/db` for PostgreSQL.",
+    ),
+    SettingSpec(
+        "eutils_url",
+        "EVIDENCEWATCH_EUTILS_URL",
+        str,
+        DEFAULT_EUTILS_URL,
+        "Base URL of NCBI E-utilities (or of the fake server).",
+    ),
+    SettingSpec(
+        "ncbi_email",
+        "NCBI_EMAIL",
+        str,
+        "",
+        "Contact e-mail sent to NCBI with every request (required by NCBI policy).",
+    ),
+    SettingSpec(
+        "ncbi_api_key",
+        "NCBI_API_KEY",
+        str,
+        "",
+        "NCBI API key: raises the rate limit from 3 to 10 requests/s.",
+    ),
+    SettingSpec(
+        "tool", "EVIDENCEWATCH_TOOL", str, "evidencewatch", "`tool` parameter sent to NCBI."
+    ),
+    SettingSpec(
+        "seed_dir",
+        "EVIDENCEWATCH_SEED_DIR",
+        str,
+        "",
+        "Folder with findings.toml and watchlist.toml; empty = the shipped seed_evidence/.",
+    ),
+    SettingSpec(
+        "scan_overlap_days",
+        "EVIDENCEWATCH_SCAN_OVERLAP_DAYS",
+        int,
+        3,
+        "Days each scan re-reads before the last successful scan (late-indexed records).",
+    ),
+    SettingSpec(
+        "scan_initial_days",
+        "EVIDENCEWATCH_SCAN_INITIAL_DAYS",
+        int,
+        30,
+        "How far back the very first scan looks, in days.",
+    ),
+    SettingSpec(
+        "fetch_batch_size", "EVIDENCEWATCH_FETCH_BATCH_SIZE", int, 500, "PMIDs per efetch request."
+    ),
+    SettingSpec(
+        "scan_lock_wait_seconds",
+        "EVIDENCEWATCH_SCAN_LOCK_WAIT",
+        float,
+        0.0,
+        "How long a scan waits for another scan's lock before giving up.",
+    ),
+    SettingSpec(
+        "scan_lock_stale_seconds",
+        "EVIDENCEWATCH_SCAN_LOCK_STALE",
+        float,
+        900.0,
+        "A scan lock whose heartbeat is older than this is taken over.",
+    ),
+    SettingSpec(
+        "timezone", "EVIDENCEWATCH_TIMEZONE", str, "UTC", "Time zone of the schedules (IANA name)."
+    ),
+    SettingSpec(
+        "scan_cron",
+        "EVIDENCEWATCH_SCAN_CRON",
+        str,
+        "0 6 * * *",
+        "When the scheduler scans (crontab syntax).",
+    ),
+    SettingSpec(
+        "digest_cron",
+        "EVIDENCEWATCH_DIGEST_CRON",
+        str,
+        "0 7 * * mon",
+        "When the scheduler writes the digest (crontab syntax).",
+    ),
+    SettingSpec(
+        "digest_period_days",
+        "EVIDENCEWATCH_DIGEST_PERIOD_DAYS",
+        int,
+        7,
+        "Default period of a digest, in days.",
+    ),
+    SettingSpec(
+        "digest_dir", "EVIDENCEWATCH_DIGEST_DIR", str, "./digests", "Where digests are written."
+    ),
+    SettingSpec(
+        "secret_key",
+        "EVIDENCEWATCH_SECRET_KEY",
+        str,
+        "",
+        "Signs web session cookies; empty = a random key per process (sign-ins end on restart).",
+    ),
+    SettingSpec(
+        "read_requires_login",
+        "EVIDENCEWATCH_READ_REQUIRES_LOGIN",
+        bool,
+        True,
+        "Whether read-only web pages (queue, candidates, digests) need sign-in.",
+    ),
+    SettingSpec(
+        "smtp_host",
+        "EVIDENCEWATCH_SMTP_HOST",
+        str,
+        "",
+        "SMTP server for mailing digests; empty = no mail.",
+    ),
     SettingSpec("smtp_port", "EVIDENCEWATCH_SMTP_PORT", int, 25, "SMTP port."),
     SettingSpec("smtp_user", "EVIDENCEWATCH_SMTP_USER", str, "", "SMTP user name, if any."),
     SettingSpec("smtp_password", "EVIDENCEWATCH_SMTP_PASSWORD", str, "", "SMTP password, if any."),
-    SettingSpec("smtp_starttls", "EVIDENCEWATCH_SMTP_STARTTLS", bool, False,
-                "Upgrade the SMTP connection with STARTTLS."),
-    SettingSpec("mail_from", "EVIDENCEWATCH_MAIL_FROM", str, "evidencewatch@localhost",
-                "From address of digest mail."),
-    SettingSpec("mail_to", "EVIDENCEWATCH_MAIL_TO", str, "",
-                "Comma-separated recipients of the digest."),
-    SettingSpec("retrain_after_decisions", "EVIDENCEWATCH_RETRAIN_AFTER", int, 25,
-                "Retrain the ranking model after this many new curator decisions (0 = never)."),
-    SettingSpec("log_format", "EVIDENCEWATCH_LOG_FORMAT", str, "text",
-                "`text` or `json` (JSON lines, one object per log record)."),
+    SettingSpec(
+        "smtp_starttls",
+        "EVIDENCEWATCH_SMTP_STARTTLS",
+        bool,
+        False,
+        "Upgrade the SMTP connection with STARTTLS.",
+    ),
+    SettingSpec(
+        "mail_from",
+        "EVIDENCEWATCH_MAIL_FROM",
+        str,
+        "evidencewatch@localhost",
+        "From address of digest mail.",
+    ),
+    SettingSpec(
+        "mail_to", "EVIDENCEWATCH_MAIL_TO", str, "", "Comma-separated recipients of the digest."
+    ),
+    SettingSpec(
+        "retrain_after_decisions",
+        "EVIDENCEWATCH_RETRAIN_AFTER",
+        int,
+        25,
+        "Retrain the ranking model after this many new curator decisions (0 = never).",
+    ),
+    SettingSpec(
+        "log_format",
+        "EVIDENCEWATCH_LOG_FORMAT",
+        str,
+        "text",
+        "`text` or `json` (JSON lines, one object per log record).",
+    ),
     SettingSpec("log_level", "EVIDENCEWATCH_LOG_LEVEL", str, "INFO", "Logging level."),
 )
 
@@ -173,7 +271,9 @@ def load_settings(
         if spec.env and spec.env in env and env[spec.env] != "":
             values[spec.name] = _coerce(spec, env[spec.env], f"environment variable {spec.env}")
     values.update({k: v for k, v in overrides.items() if v is not None})
-    values["database_url"] = _normalise_db_url(values.get("database_url", _DEFAULTS["database_url"]))
+    values["database_url"] = _normalise_db_url(
+        values.get("database_url", _DEFAULTS["database_url"])
+    )
     if "eutils_url" in values and not str(values["eutils_url"]).endswith("/"):
         values["eutils_url"] = str(values["eutils_url"]) + "/"
     settings = Settings(**values)

@@ -70,12 +70,35 @@ def _alembic_config(engine: Engine) -> Config:
     return config
 
 
+def _migrate(engine: Engine, verb: str, revision: str) -> None:
+    config = _alembic_config(engine)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            # Batch migrations rebuild tables (copy, drop, rename); with foreign keys on,
+            # dropping a table that others point at fails. The pragma is ignored inside a
+            # transaction, so it is set around it, and the result is checked before commit.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                getattr(command, verb)(config, revision)
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise ConfigError("the migration left rows whose foreign keys point nowhere")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
+
 def init_db(engine: Engine, revision: str = "head") -> None:
     """Create the schema, or upgrade it to ``revision``; safe to run again."""
-    config = _alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    _migrate(engine, "upgrade", revision)
+
+
+def downgrade_db(engine: Engine, revision: str) -> None:
+    _migrate(engine, "downgrade", revision)
 
 
 def schema_revision(engine: Engine) -> str | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -29,11 +29,16 @@ from sqlmodel import Session, col, func, select
 from evidencewatch.db import session_scope
 from evidencewatch.errors import EutilsError, EvidenceWatchError
 from evidencewatch.logs import scan_context
-from evidencewatch.models import Scan, utcnow
+from evidencewatch.models import Paper, Scan, utcnow
 from evidencewatch.progress import NullProgress, Progress
 from evidencewatch.pubmed.parse import iter_pubmed, parse_pubmed
 from evidencewatch.pubmed.query import QUERY_VERSION, build_queries
-from evidencewatch.pubmed.records import DeletedCitations, ParseProblem, PubmedRecord
+from evidencewatch.pubmed.records import (
+    DeletedCitations,
+    ParseProblem,
+    PubmedRecord,
+    SkippedRecord,
+)
 from evidencewatch.store import SaveCounts, apply_deletions, known_pmids, save_records
 
 if TYPE_CHECKING:
@@ -105,6 +110,11 @@ def plan_window(
     until: date | None = None,
 ) -> Window:
     """The create-date window of the next scan: from the watermark less the overlap, to today."""
+    if until is not None and until > today:
+        # A window ending in the future would become the watermark and hide the days between.
+        raise EvidenceWatchError(
+            f"--until {until.isoformat()} is after today ({today.isoformat()})"
+        )
     end = until or today
     if since is not None:
         start = since
@@ -152,6 +162,8 @@ def run_scan(
     watchlist: Watchlist,
     matcher: Matcher,
     window: Window | None = None,
+    since: date | None = None,
+    until: date | None = None,
     today: date | None = None,
     overlap_days: int = 3,
     initial_days: int = 30,
@@ -175,6 +187,8 @@ def run_scan(
                 today=today,
                 overlap_days=overlap_days,
                 initial_days=initial_days,
+                since=since,
+                until=until,
             )
         scan = Scan(
             kind="scan",
@@ -222,14 +236,14 @@ def run_scan(
             with session_scope(engine) as session:
                 _finish(session, report, status="failed")
             raise
-    log.info(
-        "scan %d succeeded: %d requests, %d papers seen, %d new, %d new candidates",
-        scan_id,
-        report.requests,
-        report.papers_seen,
-        report.papers_new,
-        report.candidates_new,
-    )
+        log.info(
+            "scan %d succeeded: %d requests, %d papers seen, %d new, %d new candidates",
+            scan_id,
+            report.requests,
+            report.papers_seen,
+            report.papers_new,
+            report.candidates_new,
+        )
     return report
 
 
@@ -290,12 +304,16 @@ def _scan(
         if should_stop():
             raise ScanStopped(f"stopped after {start} of {len(new_ids)} new papers")
         batch = new_ids[start : start + batch_size]
-        parsed = parse_pubmed(client.efetch(batch), source_name=f"efetch batch {start // batch_size}")
+        parsed = parse_pubmed(
+            client.efetch(batch), source_name=f"efetch batch {start // batch_size}"
+        )
         returned = {r.pmid for r in parsed.records}
         missing = [pmid for pmid in batch if pmid not in returned]
         if missing:
             # Deleted or withdrawn PMIDs are simply absent from efetch output.
-            log.warning("efetch did not return %d of %d PMIDs: %s", len(missing), len(batch), missing[:10])
+            log.warning(
+                "efetch did not return %d of %d PMIDs: %s", len(missing), len(batch), missing[:10]
+            )
             report.missing_pmids.extend(missing)
         if parsed.problems:
             raise EutilsError(
@@ -403,8 +421,9 @@ def run_import(
         try:
             for path in paths:
                 progress.task(f"importing {path.name}")
-                _import_file(engine, path, matcher, report, progress, store_unmatched,
-                             after_save, batch_size)
+                _import_file(
+                    engine, path, matcher, report, progress, store_unmatched, after_save, batch_size
+                )
                 report.files += 1
         finally:
             with session_scope(engine) as session:
@@ -416,7 +435,9 @@ def run_import(
                 scan.papers_updated = report.counts.papers_updated
                 scan.candidates_new = report.counts.candidates_new
                 scan.deleted = report.counts.deleted
-                scan.problems = [f"{e['file']} {e['position']}: {e['message']}" for e in report.errors]
+                scan.problems = [
+                    f"{e['file']} {e['position']}: {e['message']}" for e in report.errors
+                ]
                 scan.finished_at = utcnow()
     return report
 
@@ -433,6 +454,7 @@ def _import_file(
 ) -> None:
     batch: list[PubmedRecord] = []
     deletions: list[int] = []
+    skipped = 0  # records passed over since progress was last advanced
 
     def flush() -> None:
         if not batch and not deletions:
@@ -458,8 +480,24 @@ def _import_file(
         batch.clear()
         deletions.clear()
 
-    for item in _items(path):
-        if isinstance(item, PubmedRecord):
+    keep = None
+    if not store_unmatched:
+        # Read in full only what could matter: papers we hold (their update must land)
+        # and those whose text could name a tracked gene. The matcher decides exactly.
+        with session_scope(engine) as session:
+            held = set(session.exec(select(Paper.pmid)).all())
+
+        def keep(pmid: int, text: str) -> bool:
+            return pmid in held or matcher.could_match(text)
+
+    for item in iter_pubmed(path, source_name=str(path), keep=keep):
+        if isinstance(item, SkippedRecord):
+            report.records += 1
+            skipped += 1
+            if skipped >= batch_size:
+                progress.advance(skipped)
+                skipped = 0
+        elif isinstance(item, PubmedRecord):
             batch.append(item)
             report.records += 1
             if len(batch) >= batch_size:
@@ -473,13 +511,8 @@ def _import_file(
             )
             log.warning("%s %s: %s", item.source, item.position, item.message)
     flush()
-
-
-def _items(path: Path) -> Iterable[PubmedRecord | DeletedCitations | ParseProblem]:
-    return iter_pubmed(path, source_name=str(path))
+    progress.advance(skipped)
 
 
 def last_scans(*, session: Session, limit: int = 10) -> list[Scan]:
-    return list(
-        session.exec(select(Scan).order_by(col(Scan.started_at).desc()).limit(limit)).all()
-    )
+    return list(session.exec(select(Scan).order_by(col(Scan.started_at).desc()).limit(limit)).all())

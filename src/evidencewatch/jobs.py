@@ -18,6 +18,7 @@ from evidencewatch.config import Settings
 from evidencewatch.ingest import ImportReport, ScanReport, run_import, run_scan
 from evidencewatch.locks import make_holder, scan_lock
 from evidencewatch.match import Matcher
+from evidencewatch.ranking import score_new
 from evidencewatch.progress import NullProgress, progress_for_terminal
 from evidencewatch.seedfiles import load_watchlist
 
@@ -73,6 +74,7 @@ def scan_job(
             trigger=trigger,
             progress=progress if show_progress else NullProgress(),
             should_stop=lambda: should_stop() or lock.lost.is_set(),
+            after_save=score_new,
         )
 
 
@@ -93,4 +95,5 @@ def import_job(
             matcher=matcher,
             progress=progress if show_progress else NullProgress(),
             store_unmatched=keep_all,
+            after_save=score_new,
         )

@@ -17,9 +17,35 @@ from markupsafe import Markup
 
 # Inline tags PubMed's DTD allows in %text, and the presentation MathML it uses.
 ALLOWED_TAGS = frozenset(
-    {"i", "b", "u", "sup", "sub", "math", "mi", "mn", "mo", "mrow", "msub", "msup",
-     "msubsup", "mfrac", "msqrt", "mroot", "mtext", "mspace", "mover", "munder",
-     "munderover", "mstyle", "mtable", "mtr", "mtd", "semantics", "mfenced"}
+    {
+        "i",
+        "b",
+        "u",
+        "sup",
+        "sub",
+        "math",
+        "mi",
+        "mn",
+        "mo",
+        "mrow",
+        "msub",
+        "msup",
+        "msubsup",
+        "mfrac",
+        "msqrt",
+        "mroot",
+        "mtext",
+        "mspace",
+        "mover",
+        "munder",
+        "munderover",
+        "mstyle",
+        "mtable",
+        "mtr",
+        "mtd",
+        "semantics",
+        "mfenced",
+    }
 )
 _MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 

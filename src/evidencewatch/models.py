@@ -93,8 +93,9 @@ class Candidate(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    pmid: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("paper.pmid"),
-                                          nullable=False, index=True))
+    pmid: int = Field(
+        sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("paper.pmid"), nullable=False, index=True)
+    )
     gene: str = Field(index=True)
     status: str = Field(default=Status.pending.value)
     score: float = 0.0  # what the queue is ranked by: the model's score when there is one

@@ -296,9 +296,15 @@ def scan_now(settings: Settings, *, engine: Engine, trigger: str = "scheduler") 
 
 
 def digest_now(settings: Settings, *, engine: Engine) -> Digest:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
     from evidencewatch.digest import digest_job
 
-    return digest_job(settings, engine=engine)
+    # Scheduled digests cover whole days up to yesterday, so consecutive runs
+    # tile time: evidence accepted after this morning's run is in the next one.
+    yesterday = datetime.now(ZoneInfo(settings.timezone)).date() - timedelta(days=1)
+    return digest_job(settings, engine=engine, until=yesterday)
 
 
 def _job_settings(config_file: str) -> Settings:

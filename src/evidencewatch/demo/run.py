@@ -23,6 +23,7 @@ from evidencewatch.seed import load_findings
 from evidencewatch.seedfiles import load_findings as read_findings
 from evidencewatch.seedfiles import load_watchlist
 from evidencewatch.testing.fake_eutils import FakeEutils, records_from_xml
+from evidencewatch.testing.vocabulary import query_vocabulary
 
 DEMO_EMAIL = "demo@evidencewatch.invalid"
 
@@ -55,12 +56,14 @@ def run_demo(
     findings = read_findings(settings.seed_path / "findings.toml", watchlist=watchlist)
     with session_scope(engine) as session:
         seeded = load_findings(session=session, findings=findings)
-    echo(f"Seeded {len(findings)} findings ({len(seeded.added)} new) on {len(watchlist.genes)} "
-         f"tracked genes from {settings.seed_path}")
+    echo(
+        f"Seeded {len(findings)} findings ({len(seeded.added)} new) on {len(watchlist.genes)} "
+        f"tracked genes from {settings.seed_path}"
+    )
 
     from evidencewatch.jobs import scan_job
 
-    with FakeEutils(records) as fake:
+    with FakeEutils(records, known_phrases=query_vocabulary(watchlist)) as fake:
         echo(f"Fake E-utilities server with {len(records)} demo records at {fake.base_url}")
         client = EutilsClient(
             base_url=fake.base_url, tool=settings.tool, email=DEMO_EMAIL, api_key=None
@@ -103,4 +106,6 @@ def _print_queue(engine: object, echo: Callable[[str], None]) -> None:
     echo(f"  {'score':>5}  {'gene':<8} {'PMID':<9} {'therapy':<13} title")
     for cand, paper in rows:
         title = paper.title if len(paper.title) <= 70 else paper.title[:67] + "..."
-        echo(f"  {cand.score:5.1f}  {cand.gene:<8} {cand.pmid:<9} {cand.therapy_class or '-':<13} {title}")
+        echo(
+            f"  {cand.score:5.1f}  {cand.gene:<8} {cand.pmid:<9} {cand.therapy_class or '-':<13} {title}"
+        )

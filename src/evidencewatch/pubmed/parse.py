@@ -26,7 +26,7 @@ import gzip
 import io
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,13 +43,15 @@ from evidencewatch.pubmed.records import (
     ParseProblem,
     PubDate,
     PubmedRecord,
+    SkippedRecord,
 )
 
-__all__ = ["ParsedFile", "PubmedItem", "Source", "iter_pubmed", "parse_pubmed"]
+__all__ = ["KeepTest", "ParsedFile", "PubmedItem", "Source", "iter_pubmed", "parse_pubmed"]
 
 PubmedItem: TypeAlias = PubmedRecord | DeletedCitations | ParseProblem
 Source: TypeAlias = bytes | str | Path | BinaryIO
 Element: TypeAlias = etree._Element
+KeepTest: TypeAlias = Callable[[int, str], bool]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "DeleteCitation")
@@ -100,7 +102,12 @@ def parse_pubmed(source: Source, *, source_name: str | None = None) -> ParsedFil
     return parsed
 
 
-def iter_pubmed(source: Source, *, source_name: str | None = None) -> Iterator[PubmedItem]:
+def iter_pubmed(
+    source: Source,
+    *,
+    source_name: str | None = None,
+    keep: KeepTest | None = None,
+) -> Iterator[PubmedItem | SkippedRecord]:
     """Yield the records, deletions and problems of PubMed XML, streaming.
 
     ``source`` is the XML as bytes, a path (``str`` or :class:`~pathlib.Path`) or a binary
@@ -108,14 +115,34 @@ def iter_pubmed(source: Source, *, source_name: str | None = None) -> Iterator[P
     on the fly. ``source_name`` names the input in problems (default: the path, the file
     object's name, or ``"<bytes>"``). A missing file raises :class:`OSError`; bad content
     never raises but yields :class:`ParseProblem`.
+
+    ``keep(pmid, text)``, when given, sees each citation's PMID and all of its text
+    (title, abstract, but also references and affiliations) before it is read; a
+    citation it refuses is yielded as :class:`SkippedRecord` without being parsed.
+    Bulk imports use it to read only the few citations that could mention a tracked
+    gene: walking a record's elements in Python costs far more than lxml's own
+    serialisation of its text.
     """
     name = source_name or _default_name(source)
     with ExitStack() as stack:
         stream = _open(source, stack)
-        yield from _iterate(stream, name)
+        yield from _iterate(stream, name, keep)
 
 
-def _iterate(stream: BinaryIO, name: str) -> Iterator[PubmedItem]:
+def _cheap_pmid(el: Element, tag: str) -> int | None:
+    if tag == "PubmedArticle":
+        text = el.findtext("MedlineCitation/PMID")
+    elif tag == "PubmedBookArticle":
+        text = el.findtext("BookDocument/PMID")
+    else:
+        text = el.findtext("PMID")
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _iterate(
+    stream: BinaryIO, name: str, keep: KeepTest | None = None
+) -> Iterator[PubmedItem | SkippedRecord]:
     events = etree.iterparse(
         stream,
         events=("end",),
@@ -154,6 +181,15 @@ def _iterate(stream: BinaryIO, name: str) -> Iterator[PubmedItem]:
                 if parent is not None and parent.tag != "MedlineCitationSet":
                     continue  # part of a PubmedArticle: read with it at its end tag
             index += 1
+            if keep is not None:
+                pmid = _cheap_pmid(el, tag)
+                # A record without a readable PMID is parsed, so its problem gets reported.
+                if pmid is not None and not keep(
+                    pmid, etree.tostring(el, method="text", encoding="unicode")
+                ):
+                    yield SkippedRecord(pmid)
+                    _forget(el)
+                    continue
             try:
                 record = _record(el, tag)
             except ValueError as exc:

@@ -176,6 +176,13 @@ class DeletedCitations:
 
 
 @dataclass(frozen=True, slots=True)
+class SkippedRecord:
+    """A citation the caller's ``keep`` test passed over unread: only its PMID is known."""
+
+    pmid: int
+
+
+@dataclass(frozen=True, slots=True)
 class ParseProblem:
     """A record that could not be read: where it was and why. The rest of the file still loads."""
 
