@@ -1,0 +1,415 @@
+"""Server time of the review web app on a large queue.
+
+Fills a fresh SQLite database with 100,000 candidates (about 70,000 papers
+with realistic stored records, snippets, reasons and audit rows; bulk
+inserted with SQLAlchemy core executemany), then times requests in process
+through FastAPI's TestClient (time.perf_counter around each request):
+
+* ``queue``: the queue page: first pages, gene/therapy filters, deep pages;
+* ``candidate``: a candidate page (random candidates);
+* ``decision``: an accept/reject/defer form post (redirect not followed).
+
+Prints p50/p95/max per kind, then the numbers as one JSON object on the last
+line of stdout (after one summary line per kind). Target: p95 <= 50 ms.
+
+    .venv/bin/python benchmarks/bench_web.py [--candidates 100000] [--requests 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import tempfile
+import time
+import warnings
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+from sqlmodel import Session, select
+
+from evidencewatch import auth
+from evidencewatch.config import load_settings
+from evidencewatch.db import init_db, make_engine
+from evidencewatch.models import AuditEvent, Candidate, Paper
+from evidencewatch.web.app import create_app
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+GENES = [
+    "ESR1",
+    "ERBB2",
+    "ABCB1",
+    "ABCG2",
+    "TOP2A",
+    "PGR",
+    "CYP2D6",
+    "CYP3A4",
+    "BCL2",
+    "TP53",
+    "PIK3CA",
+    "AKT1",
+    "MTOR",
+    "CCND1",
+    "CDK4",
+    "CDK6",
+    "RB1",
+    "FGFR1",
+    "EGFR",
+    "IGF1R",
+    "NOTCH1",
+    "SOX2",
+    "ALDH1A1",
+    "CD44",
+    "RELA",
+    "NFKB1",
+    "LY96",
+    "SLC7A5",
+    "ANXA1",
+    "GSTP1",
+    "MUC1",
+    "KRT5",
+    "VIM",
+    "SNAI1",
+    "TWIST1",
+    "ZEB1",
+    "BRCA1",
+    "BRCA2",
+    "PTEN",
+    "MAPK1",
+]
+THERAPIES = ["chemotherapy", "radiotherapy", "endocrine", "anti-HER2"]
+AGENTS = ["tamoxifen", "fulvestrant", "letrozole", "doxorubicin", "paclitaxel", "trastuzumab"]
+JOURNALS = ["Breast Cancer Res", "Cancer Res", "Oncogene", "Clin Cancer Res", "Nat Commun"]
+WORDS = (
+    "cells tumour expression resistance sensitivity patients cohort treatment survival "
+    "signalling pathway mutation increased decreased associated analysis model xenograft "
+    "response therapy endocrine receptor protein inhibition apoptosis proliferation"
+).split()
+# Indexes proposed for models.Candidate; --proposed-indexes adds them to the bench database
+# (a no-op once the schema has them) to compare.
+PROPOSED_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_candidate_status_gene_score ON candidate (status, gene, score)",
+    "CREATE INDEX IF NOT EXISTS ix_candidate_status_therapy_created_score "
+    "ON candidate (status, therapy_class, created_at, score)",
+    "CREATE INDEX IF NOT EXISTS ix_candidate_status_created_score "
+    "ON candidate (status, created_at, score)",
+)
+STATUSES = ["pending"] * 80 + ["accepted"] * 10 + ["rejected"] * 8 + ["deferred"] * 2
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def paper_row(rng: random.Random, pmid: int, genes: list[str], crdt: date) -> dict[str, Any]:
+    title = f"{' and '.join(genes)} {sentence(rng, 10)[:-1]} in breast cancer"
+    sections = [
+        {"text": sentence(rng, 40), "label": label, "category": label, "markup": ""}
+        for label in ("BACKGROUND", "METHODS", "RESULTS", "CONCLUSIONS")
+    ]
+    for s in sections:
+        s["markup"] = s["text"]
+    record = {
+        "pmid": pmid,
+        "version": 1,
+        "kind": "article",
+        "title": title,
+        "title_markup": title,
+        "abstract": sections,
+        "journal": rng.choice(JOURNALS),
+        "journal_abbrev": "",
+        "pub_date": {
+            "year": crdt.year,
+            "month": crdt.month,
+            "day": None,
+            "season": None,
+            "medline_date": None,
+        },
+        "article_date": crdt.isoformat(),
+        "history": {"entrez": crdt.isoformat(), "pubmed": crdt.isoformat()},
+        "authors": [
+            {
+                "last_name": f"Author{i}",
+                "fore_name": "A",
+                "initials": "A",
+                "collective_name": None,
+                "orcid": None,
+                "affiliations": ["Dept of Oncology, Some University"],
+            }
+            for i in range(6)
+        ],
+        "doi": f"10.1000/bench.{pmid}",
+        "pmcid": None,
+        "mesh_terms": ["Breast Neoplasms", "Drug Resistance, Neoplasm", "Humans", "Female"],
+        "keywords": ["resistance", genes[0]],
+        "publication_types": ["Journal Article"],
+        "comments_corrections": [],
+        "language": ["eng"],
+        "status": "MEDLINE",
+        "book_title": None,
+    }
+    return {
+        "pmid": pmid,
+        "version": 1,
+        "kind": "article",
+        "title": title,
+        "journal": record["journal"],
+        "pub_date": f"{crdt:%Y-%m}",
+        "pub_year": crdt.year,
+        "crdt": crdt,
+        "doi": record["doi"],
+        "pmcid": None,
+        "is_retracted": False,
+        "is_review": False,
+        "record": record,
+        "source": "bench",
+        "first_seen_at": datetime.now(UTC),
+        "updated_at": datetime.now(UTC),
+        "deleted_at": None,
+    }
+
+
+def candidate_row(rng: random.Random, cid: int, pmid: int, gene: str, crdt: date) -> dict[str, Any]:
+    status = rng.choice(STATUSES)
+    snippets = []
+    for _ in range(rng.randint(1, 3)):
+        text = f"{sentence(rng, 12)[:-1]} {gene} {sentence(rng, 18)}"
+        start = text.index(gene)
+        snippets.append(
+            {
+                "text": text,
+                "section": "RESULTS",
+                "genes": [gene],
+                "cues": ["resistance"],
+                "spans": [[start, start + len(gene), "gene"]],
+            }
+        )
+    score = round(rng.uniform(0, 10), 4)
+    # queued by the daily scan a few days after PubMed created the record
+    now = datetime(crdt.year, crdt.month, crdt.day, 6, tzinfo=UTC) + timedelta(
+        days=rng.randint(0, 5), seconds=rng.randint(0, 3600)
+    )
+    return {
+        "id": cid,
+        "pmid": pmid,
+        "gene": gene,
+        "status": status,
+        "score": score,
+        "rule_score": score,
+        "model_score": None,
+        "reasons": [
+            {"feature": f, "weight": round(rng.uniform(-1, 3), 2), "detail": f"{f} {gene}"}
+            for f in (
+                "gene_in_title",
+                "resistance_cue",
+                "therapy_cue",
+                "breast_cancer",
+                "sentence_cooccurrence",
+                "model:tfidf_svm",
+            )
+        ],
+        "snippets": snippets,
+        "matched_terms": {"gene": [gene], "cue": ["resistance"], "therapy": ["tamoxifen"]},
+        "mentions": [gene],
+        "therapy_class": rng.choice(THERAPIES),
+        "agents": rng.sample(AGENTS, 2),
+        "direction": "up",
+        "effect": "resistance",
+        "alteration": None,
+        "subtype": None,
+        "model_system": "cell line",
+        "cell_lines": ["MCF7"],
+        "evidence_level": None,
+        "statement": None,
+        "provenance": {"therapy_class": "machine", "agents": "machine", "direction": "machine"},
+        "extraction_evidence": {"therapy_class": "tamoxifen"},
+        "reject_reason": None,
+        "note": None,
+        "scan_id": None,
+        "created_at": now,
+        "updated_at": now,
+        "decided_at": now if status != "pending" else None,
+        "decided_by": "bench" if status != "pending" else None,
+        "version": 1,
+    }
+
+
+def fill(engine: Any, n_candidates: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    papers: list[dict[str, Any]] = []
+    candidates: list[dict[str, Any]] = []
+    audits: list[dict[str, Any]] = []
+    pmid, cid = 30_000_000, 0
+    start = date(2024, 1, 1)
+    paper_table = Paper.__table__  # type: ignore[attr-defined]
+    cand_table = Candidate.__table__  # type: ignore[attr-defined]
+    audit_table = AuditEvent.__table__  # type: ignore[attr-defined]
+
+    def flush() -> None:
+        with engine.begin() as conn:
+            if papers:
+                conn.execute(paper_table.insert(), papers)
+            if candidates:
+                conn.execute(cand_table.insert(), candidates)
+            if audits:
+                conn.execute(audit_table.insert(), audits)
+        papers.clear()
+        candidates.clear()
+        audits.clear()
+
+    while cid < n_candidates:
+        pmid += 1
+        genes = rng.sample(GENES, 1 if rng.random() < 0.6 else 2)
+        genes = genes[: n_candidates - cid]
+        crdt = start + timedelta(days=rng.randint(0, 900))
+        papers.append(paper_row(rng, pmid, genes, crdt))
+        for gene in genes:
+            cid += 1
+            row = candidate_row(rng, cid, pmid, gene, crdt)
+            candidates.append(row)
+            audits.append(
+                {
+                    "candidate_id": cid,
+                    "at": row["created_at"],
+                    "actor": "system",
+                    "action": "created",
+                    "from_status": None,
+                    "to_status": row["status"],
+                    "changes": {"score": row["score"]},
+                    "reason": None,
+                    "note": "bench",
+                }
+            )
+        if len(candidates) >= 5000:
+            flush()
+    flush()
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "n": len(ordered),
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(p95 * 1000, 2),
+        "max_ms": round(ordered[-1] * 1000, 2),
+    }
+
+
+def timed(client: TestClient, method: str, url: str, **kw: Any) -> float:
+    t0 = time.perf_counter()
+    response = client.request(method, url, follow_redirects=False, **kw)
+    elapsed = time.perf_counter() - t0
+    if response.status_code not in (200, 303):
+        raise SystemExit(f"{method} {url} -> {response.status_code}: {response.text[:300]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--candidates", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--proposed-indexes", action="store_true", help="add PROPOSED_INDEXES before timing"
+    )
+    args = parser.parse_args()
+    rng = random.Random(11)
+    with tempfile.TemporaryDirectory(prefix="ew-bench-web-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        engine = make_engine(url)
+        init_db(engine)
+        t0 = time.perf_counter()
+        fill(engine, args.candidates)
+        fill_s = time.perf_counter() - t0
+        if args.proposed_indexes:
+            with engine.begin() as conn:
+                for ddl in PROPOSED_INDEXES:
+                    conn.exec_driver_sql(ddl)
+        auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024)  # sign-in is not measured
+        with Session(engine) as s:
+            auth.create_user(session=s, username="bench", password="bench-password", role="admin")
+            s.commit()
+        settings = load_settings(env={}, database_url=url, secret_key="bench")
+        with TestClient(create_app(settings, engine=engine)) as client:
+            page = client.get("/login").text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+            client.post(
+                "/login",
+                data={"username": "bench", "password": "bench-password", "csrf_token": token},
+            )
+            token = re.search(
+                r'name="csrf_token" value="([^"]+)"',  # type: ignore[union-attr]
+                client.get("/queue").text,
+            ).group(1)
+            pages = args.candidates * 8 // 10 // 50
+            since = date(2024, 1, 1)
+            kinds: dict[str, Any] = {
+                "first_page": lambda: "/queue",
+                "gene": lambda: f"/queue?gene={rng.choice(GENES)}&page={rng.randint(1, 5)}",
+                "therapy": lambda: f"/queue?therapy={rng.choice(THERAPIES)}",
+                "dates": lambda: (
+                    f"/queue?since={since + timedelta(days=rng.randint(0, 800))}"
+                    f"&until={since + timedelta(days=rng.randint(800, 900))}"
+                ),
+                "therapy_and_dates": lambda: (
+                    f"/queue?therapy={rng.choice(THERAPIES)}"
+                    f"&since={since + timedelta(days=rng.randint(0, 800))}"
+                ),
+                "deep_page": lambda: f"/queue?page={rng.randint(1, max(1, pages))}",
+            }
+            names = list(kinds)
+            queue_urls = [(names[i % len(names)], kinds[names[i % len(names)]]()) for i in
+                          range(args.requests)]  # fmt: skip
+            for _, u in queue_urls[:6]:  # warm-up
+                client.get(u)
+            by_kind: dict[str, list[float]] = {name: [] for name in names}
+            for name, u in queue_urls:
+                by_kind[name].append(timed(client, "GET", u))
+            queue = [t for samples in by_kind.values() for t in samples]
+            ids = rng.sample(range(1, args.candidates + 1), args.requests)
+            candidate = [timed(client, "GET", f"/candidates/{cid}") for cid in ids]
+            decision = []
+            with Session(engine) as s:
+                query = select(Candidate.id).where(Candidate.status == "pending")
+                pending = list(s.exec(query.limit(args.requests)).all())
+            for n, cid in enumerate(pending):
+                action = ("accept", "reject", "defer")[n % 3]
+                data = {
+                    "csrf_token": token,
+                    "version": "1",
+                    "reason": "duplicate",
+                    "statement": "Bench statement.",
+                    "note": "bench",
+                }
+                decision.append(timed(client, "POST", f"/candidates/{cid}/{action}", data=data))
+        result = {
+            "candidates": args.candidates,
+            "fill_seconds": round(fill_s, 1),
+            "proposed_indexes": args.proposed_indexes,
+            "queue": percentiles(queue),
+            "queue_by_filter": {name: percentiles(ts) for name, ts in by_kind.items()},
+            "candidate": percentiles(candidate),
+            "decision": percentiles(decision),
+            "target_p95_ms": 50,
+        }
+        engine.dispose()
+    rows = [("queue", result["queue"])]
+    rows += [(f"  {k}", v) for k, v in result["queue_by_filter"].items()]
+    rows += [("candidate", result["candidate"]), ("decision", result["decision"])]
+    for name, r in rows:
+        print(
+            f"{name:<20} n={r['n']:<4} p50 {r['p50_ms']:7.2f} ms   p95 {r['p95_ms']:7.2f} ms   "
+            f"max {r['max_ms']:7.2f} ms"
+        )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

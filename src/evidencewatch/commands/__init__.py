@@ -1,0 +1,1 @@
+"""Command groups of the ``evidencewatch`` CLI, each in its own module."""

@@ -1,0 +1,1 @@
+"""The review web app; build it with :func:`evidencewatch.web.app.create_app`."""

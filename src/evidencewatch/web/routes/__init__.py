@@ -1,0 +1,1 @@
+"""Routers of the web app, one module per area."""

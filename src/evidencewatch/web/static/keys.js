@@ -1,0 +1,96 @@
+// Keyboard shortcuts for the review pages. The pages work fully without this file.
+// Shortcuts never fire while the focus is in a field, or with Ctrl/Alt/Meta held.
+(function () {
+  "use strict";
+
+  function typing(el) {
+    if (!el) return false;
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  }
+
+  function toggleHelp(show) {
+    var help = document.getElementById("help");
+    if (!help) return;
+    help.hidden = show === undefined ? !help.hidden : !show;
+  }
+
+  // --- queue: j/k move, o/Enter open, x tick ---------------------------------------------
+  var rows = Array.prototype.slice.call(document.querySelectorAll("tr.queue-row"));
+  var current = -1;
+
+  function select(index) {
+    if (!rows.length) return;
+    index = Math.max(0, Math.min(rows.length - 1, index));
+    if (current >= 0) {
+      rows[current].classList.remove("selected");
+      rows[current].removeAttribute("aria-selected");
+    }
+    current = index;
+    rows[current].classList.add("selected");
+    rows[current].setAttribute("aria-selected", "true");
+    rows[current].scrollIntoView({ block: "nearest" });
+  }
+
+  function open() {
+    if (current >= 0) window.location.href = rows[current].getAttribute("data-href");
+  }
+
+  function tick() {
+    if (current < 0) return;
+    var box = rows[current].querySelector("input[type=checkbox]");
+    if (box) box.checked = !box.checked;
+  }
+
+  // --- candidate: a/r/d go to the accept/reject/defer form ------------------------------
+  function focusForm(key) {
+    var form = document.querySelector('form[data-shortcut-form="' + key + '"]');
+    if (!form) return false;
+    var target = form.querySelector("[data-shortcut-target]") || form.querySelector("input, select, textarea, button");
+    form.scrollIntoView({ block: "nearest" });
+    if (target) target.focus();
+    return true;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var el = event.target;
+    // Ctrl/Cmd+Enter submits the decision form the focus is in.
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      var form = el && el.closest ? el.closest("form[data-shortcut-form]") : null;
+      if (form) {
+        event.preventDefault();
+        if (form.requestSubmit) form.requestSubmit(); else form.submit();
+      }
+      return;
+    }
+    if (event.key === "Escape") {
+      toggleHelp(false);
+      if (typing(el)) el.blur();
+      return;
+    }
+    if (event.ctrlKey || event.altKey || event.metaKey || typing(el)) return;
+
+    var handled = true;
+    switch (event.key) {
+      case "?": toggleHelp(); break;
+      case "j": if (rows.length) select(current + 1); else handled = false; break;
+      case "k": if (rows.length) select(current < 0 ? 0 : current - 1); else handled = false; break;
+      case "o": if (current >= 0) open(); else handled = false; break;
+      case "Enter":
+        // Enter on a link or button keeps its own meaning.
+        if (current >= 0 && (el === document.body || el.tagName === "TR")) open(); else handled = false;
+        break;
+      case "x": if (current >= 0) tick(); else handled = false; break;
+      case "a": case "r": case "d": handled = focusForm(event.key); break;
+      case "u":
+        var back = document.querySelector("[data-shortcut-back]");
+        if (back) window.location.href = back.getAttribute("href"); else handled = false;
+        break;
+      default: handled = false;
+    }
+    if (handled) event.preventDefault();
+  });
+
+  var helpButton = document.querySelector("[data-help-toggle]");
+  if (helpButton) helpButton.addEventListener("click", function () { toggleHelp(); });
+})();
