@@ -9,7 +9,7 @@ talking HTTP to a server on 127.0.0.1 that serves the fictional records in
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 from evidencewatch.config import Settings
 from evidencewatch.db import init_db, make_engine, session_scope
+from evidencewatch.digest import digest_job
 from evidencewatch.models import Candidate, Paper
 from evidencewatch.pubmed.client import EutilsClient
 from evidencewatch.seed import load_findings
@@ -86,11 +87,32 @@ def run_demo(
     if report.error:
         echo(f"  error: {report.error}")
     _print_queue(engine, echo)
+    digest = digest_job(
+        settings,
+        engine=engine,
+        since=today - timedelta(days=30),
+        until=today,
+        fmt="both",
+        mail=False,
+        now=datetime.combine(today, time(12), tzinfo=UTC),
+    )
+    db = f"sqlite:///{db_path}"
+    url = f"http://127.0.0.1:{port}/"
+    echo("")
+    echo(f"Digest {digest.id} written: " + ", ".join(digest.files))
     echo("")
     echo("Next:")
-    echo(f"  database:     {db_path}")
-    echo(f"  review queue: evidencewatch --db sqlite:///{db_path} review list")
-    echo(f"  export:       evidencewatch --db sqlite:///{db_path} export --format csv")
+    echo(f"  review queue (CLI): evidencewatch --db {db} review list")
+    echo(f"  sign-in account:    evidencewatch --db {db} user add curator --role curator")
+    echo(f"  review app:         evidencewatch --db {db} serve --port {port}   ->  {url}")
+    echo(f"  export:             evidencewatch --db {db} export --format csv")
+    if serve:
+        import uvicorn
+
+        from evidencewatch.web.app import create_app
+
+        echo(f"Serving the review app at {url} (Ctrl-C to stop)")
+        uvicorn.run(create_app(settings, engine=engine), host="127.0.0.1", port=port)
     return settings
 
 
