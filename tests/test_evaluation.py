@@ -123,3 +123,144 @@ def test_simulated_screening_puts_learnable_relevant_candidates_first():
     assert labels[: sum(labels)] == [1] * sum(labels)  # all relevant before any irrelevant
     rules = ev.rule_order(pool, n_priors)
     assert rules == list(range(n_priors, 60))  # equal rule scores: ties keep time order
+
+
+def test_retraining_batch_is_ten_candidates_or_two_percent_of_a_large_queue():
+    assert ev.retrain_batch(139) == 10
+    assert ev.retrain_batch(500) == 10
+    assert ev.retrain_batch(3400) == 68  # about 50 fits however large the queue
+
+
+def test_priors_come_from_the_labelled_set_even_when_background_candidates_are_older():
+    background = [
+        ev.PoolItem(
+            candidate_id=100 + i,
+            pmid=100 + i,
+            gene="GENE",
+            crdt=date(2010, 1, 1 + i),
+            rule_score=10.0,
+            label=0,
+            reject_reason="not_breast_cancer",
+            doc=ranking.Doc(text="old"),
+            source=ev.BACKGROUND,
+        )
+        for i in range(5)
+    ]
+    labelled = [_item(i, 1 if i % 3 == 0 else 0, "x") for i in range(20)]
+    queue, n_priors = ev.queue_with_priors([*background, *labelled])
+
+    assert n_priors == ev.split_priors(labelled)
+    assert all(p.source == ev.LABELLED for p in queue[:n_priors])
+    # The older background candidates are screened (and measured), in time order.
+    assert [p.pmid for p in queue[n_priors : n_priors + 5]] == [100, 101, 102, 103, 104]
+    assert len(queue) == 25
+
+
+def _labels(*rows: tuple[int, str, int]) -> ev.LabelSet:
+    labels = ev.LabelSet()
+    for pmid, gene, label in rows:
+        labels.by_pair[(pmid, gene)] = ev.Label(pmid=pmid, gene=gene, label=label)
+    return labels
+
+
+def test_unqueued_units_are_one_per_silent_record_and_one_per_missed_positive():
+    records = {1: ev.LABELLED, 2: ev.LABELLED, 3: ev.LABELLED, 10: ev.BACKGROUND, 11: ev.BACKGROUND}
+    labels = _labels((1, "LYN", 1), (1, "ERBB2", 1), (2, "PCNA", 1), (3, "RELA", 0))
+    queued = [(1, "LYN"), (10, "ERBB2")]
+
+    tail = ev.unqueued_units(records=records, queued=queued, labels=labels)
+
+    units = sorted((u.pmid, u.gene, u.label, u.source) for u in tail)
+    assert units == [
+        (1, "ERBB2", 1, ev.LABELLED),  # a positive gene of a queued paper that was not queued
+        (2, "PCNA", 1, ev.LABELLED),  # a positive paper with no candidate at all
+        (3, "", 0, ev.LABELLED),  # a near miss the matcher dropped
+        (11, "", 0, ev.BACKGROUND),  # a background record with no candidate
+    ]
+
+
+def test_unqueued_units_come_in_one_fixed_order_whatever_the_input_order():
+    labels = _labels()
+    forward = {pmid: ev.BACKGROUND for pmid in range(50)}
+    backward = dict(reversed(list(forward.items())))
+    first = ev.unqueued_units(records=forward, queued=[], labels=labels)
+    assert first == ev.unqueued_units(records=backward, queued=[], labels=labels)
+    assert [u.pmid for u in first] != sorted(u.pmid for u in first)  # shuffled, not sorted
+
+
+def test_random_baseline_keeps_the_given_suffix_after_each_random_order():
+    metrics = ev.random_metrics([0, 0, 0, 0], runs=5, then=[1])
+    assert metrics["atd"] == 5.0  # the relevant unit is always last
+
+
+def _toy_pool(n: int = 40) -> list[ev.PoolItem]:
+    relevant = "GENE_TARGET knockdown restored tamoxifen sensitivity in resistant breast cancer"
+    other = "GENE_TARGET structure in yeast replication without any tumour"
+    return [
+        _item(i, 1 if i % 4 == 0 else 0, f"{relevant if i % 4 == 0 else other} record {i}")
+        for i in range(n)
+    ]
+
+
+def test_pipeline_view_puts_the_unqueued_tail_after_the_queue_so_a_matcher_miss_costs_recall():
+    pool = _toy_pool()
+    tail = [ev.TailUnit(1000 + i, "", 0, ev.BACKGROUND) for i in range(200)]
+    tail.append(ev.TailUnit(999, "LYN", 1, ev.LABELLED))  # the matcher missed it: screened last
+
+    views = ev._ranking(pool, tail, skipped=None, every=5)
+
+    queue, pipeline = views["queue"], views["pipeline"]
+    assert pipeline["units"] == queue["units"] + len(tail)
+    assert pipeline["relevant"] == queue["relevant"] + 1
+    assert pipeline["relevant_unqueued"] == 1
+    assert pipeline["missed_positives"] == ["999/LYN"]
+    assert pipeline["learned"]["recall_50"] == pytest.approx(1 - 1 / pipeline["relevant"])
+    assert pipeline["learned"]["atd"] > queue["learned"]["atd"]  # the miss is found last
+    assert set(pipeline) >= {"learned", "rule_based", "queue_random", "random", "oracle"}
+
+
+def test_pipeline_view_and_its_targets_are_skipped_with_the_reason_without_a_background(
+    tmp_path,
+):
+    missing = tmp_path / "no-such-corpus"
+    background = ev.load_background_set(tmp_path, missing)
+    assert background.skipped is not None and str(missing) in background.skipped
+
+    views = ev._ranking(_toy_pool(), None, skipped=background.skipped, every=5)
+    assert views["pipeline"] == {"skipped": background.skipped}
+    assert "learned" in views["queue"]  # the queue is still measured
+
+    targets = ev.EvalReport({"ranking": views}).targets()
+    wss = targets["pipeline.learned.wss_95"]
+    assert wss["value"] is None and not wss["met"]
+    assert wss["skipped"] == background.skipped
+
+
+def test_background_needs_its_hand_labels_or_is_not_used(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    background = ev.load_background_set(tmp_path, corpus)
+    assert background.skipped is not None and "shared_labels.tsv" in background.skipped
+    assert background.records == {}
+
+
+def test_shared_labels_give_background_pairs_their_hand_label_and_override_nothing_else(
+    tmp_path,
+):
+    path = tmp_path / "shared_labels.tsv"
+    path.write_text(
+        "pmid\tgene\tmentioned\tlabel\treject_reason\tjustification\n"
+        "7\tERBB2\t1\t0\tnot_breast_cancer\tlung cancer\n"
+        "8\tLYN\t1\t1\t\ton topic\n"
+        "9\tCYP3A4\t0\t0\talias_collision\twheat\n",
+        encoding="utf-8",
+    )
+    shared = ev.load_shared_labels(path)
+    merged = _labels((1, "LYN", 1)).merged(shared)
+
+    assert merged.label_of(7, "ERBB2") == (0, "not_breast_cancer")
+    assert merged.label_of(8, "LYN") == (1, "")
+    assert merged.label_of(9, "CYP3A4") == (0, "alias_collision")
+    assert merged.label_of(1, "LYN") == (1, "")
+    assert sorted((r.pmid, r.gene) for r in merged.positives) == [(1, "LYN"), (8, "LYN")]
+    assert ev.load_mention_labels(path) == {(7, "ERBB2"), (8, "LYN")}

@@ -1,13 +1,20 @@
 """The quality targets of the issue, checked on a real run of ``evaluation.evaluate``.
 
-Targets that this labelled set cannot reach are marked ``xfail(strict=True)``
-with the measured reason, not hidden: if one starts passing, the strict xfail
-fails and this file (and docs/QUALITY.md) must be updated.
+The ranking targets are judged on the *pipeline* view: the labelled set plus the
+real background of ``../shared/pubmed``, every record a screening unit, the way
+the issue defines the evaluation set. Without the background those tests skip
+with the reason. The *queue-only* view is checked too, so that nobody reads the
+pipeline numbers as the ranking's merit alone.
+
+A target that is not met stays ``xfail(strict=True)`` with the measured reason:
+if it starts passing, the strict xfail fails and this file (and
+docs/QUALITY.md) must be updated.
 """
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
@@ -22,14 +29,42 @@ def report(watchlist):
     return data
 
 
-def test_evaluation_runs_the_whole_labelled_set_within_30_seconds(report):
+def _pipeline(report: dict[str, Any]) -> dict[str, Any]:
+    view = report["ranking"]["pipeline"]
+    if "skipped" in view:
+        pytest.skip(f"pipeline view skipped: {view['skipped']}")
+    return view
+
+
+def test_evaluation_of_the_labelled_set_and_the_background_runs_within_60_seconds(report):
     assert report["records"] >= 150
     assert report["candidates"]["n"] >= 100
-    assert report["wall_seconds"] < 30
+    assert report["wall_seconds"] < 60
 
 
 def test_matcher_queues_nearly_every_labelled_positive(report):
     assert report["candidates"]["matcher_recall"] >= 0.95, report["candidates"]["matcher_missed"]
+
+
+def test_every_background_candidate_has_a_hand_label(report):
+    background = report["background"]
+    if "skipped" in background:
+        pytest.skip(background["skipped"])
+    assert background["records"] >= 3000
+    assert background["candidates_without_hand_label"] == []
+
+
+def test_pipeline_view_makes_every_record_a_unit_and_every_labelled_positive_relevant(report):
+    view = _pipeline(report)
+    protocol = report["ranking"]["protocol"]
+    records = report["records"] + report["background"]["records"]
+    assert view["units"] == view["queued"] + view["unqueued"]
+    assert view["units"] + protocol["priors"] >= records  # at least one unit per record
+    positives = report["candidates"]["labelled_positives"]
+    positives += report["background"]["hand_labelled_positive"]
+    # Relevant units are all labelled positives but the priors, queued or not.
+    assert view["relevant"] == positives - protocol["prior_positive"]
+    assert view["relevant_unqueued"] == len(view["missed_positives"])
 
 
 def test_extraction_precision_of_therapy_class_meets_target(report):
@@ -42,36 +77,39 @@ def test_extraction_precision_of_direction_meets_target(report):
     assert field["precision"] >= ev.TARGETS["extraction.direction"], field["errors"]
 
 
-def test_learned_ranking_beats_random_order_by_a_wide_margin(report):
-    learned, random = report["ranking"]["learned"], report["ranking"]["random"]
+def test_learned_ranking_sorts_the_queue_far_better_than_random_order(report):
+    queue = report["ranking"]["queue"]
+    learned, random = queue["learned"], queue["random"]
     assert learned["wss_95"] >= random["wss_95"] + 0.2
     assert learned["tnr_95"] >= 0.5
     assert learned["atd"] < random["atd"]
 
 
-def test_no_ranking_could_reach_the_wss_and_recall_targets_on_this_pool(report):
-    """Why the two ranking targets are xfail: even the perfect order misses them here."""
-    oracle = report["ranking"]["oracle"]
-    assert oracle["wss_95"] < ev.TARGETS["learned.wss_95"]
-    assert oracle["recall_25"] < ev.TARGETS["learned.recall_25"]
+def test_no_order_of_the_queue_alone_could_reach_the_ranking_targets(report):
+    """Why the targets are judged on the pipeline view: over half the queue is relevant."""
+    oracle = report["ranking"]["queue"]["oracle"]
+    assert oracle["wss_95"] < ev.TARGETS["pipeline.learned.wss_95"]
+    assert oracle["recall_25"] < ev.TARGETS["pipeline.learned.recall_25"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="over half of this set's candidates are relevant (the matcher drops most near "
-    "misses before they are queued); even a perfect order reaches WSS@95 of about 0.40",
-)
-def test_learned_ranking_wss_at_95_meets_target(report):
-    assert report["ranking"]["learned"]["wss_95"] >= ev.TARGETS["learned.wss_95"]
+def test_learned_ranking_wss_at_95_meets_target_on_the_pipeline_view(report):
+    view = _pipeline(report)
+    assert view["learned"]["wss_95"] >= ev.TARGETS["pipeline.learned.wss_95"], view["learned"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with about 58% of screened candidates relevant, 25% screened can hold at most "
-    "about 43% of them (see the oracle row)",
-)
-def test_learned_ranking_recall_at_25_percent_meets_target(report):
-    assert report["ranking"]["learned"]["recall_25"] >= ev.TARGETS["learned.recall_25"]
+def test_learned_ranking_recall_at_25_percent_meets_target_on_the_pipeline_view(report):
+    view = _pipeline(report)
+    assert view["learned"]["recall_25"] >= ev.TARGETS["pipeline.learned.recall_25"], view["learned"]
+
+
+def test_pipeline_view_reports_how_much_the_matcher_alone_achieves(report):
+    """The matcher's filtering with a random queue order is reported beside the learned order,
+    and the learned order still finds the relevant units sooner than it."""
+    view = _pipeline(report)
+    matcher_only, learned = view["queue_random"], view["learned"]
+    assert matcher_only["wss_95"] <= learned["wss_95"]
+    assert learned["atd"] < matcher_only["atd"]
+    assert view["random"]["wss_95"] < 0.1
 
 
 @pytest.mark.xfail(
