@@ -62,6 +62,11 @@ def real_articles() -> list[bytes]:
             continue
         for article in root.iter("PubmedArticle"):
             pmid = article.findtext("MedlineCitation/PMID")
+            # Pre-2015 records put Affiliation directly under Author; Biopython's parser
+            # (which follows the 2025 DTD the corpus declares) rejects them, and the
+            # comparison needs every parser to read the same file.
+            if article.find(".//Author/Affiliation") is not None:
+                continue
             if pmid and pmid.strip().isdigit() and pmid not in seen:
                 seen[pmid] = etree.tostring(article)
     return list(seen.values())
@@ -152,7 +157,7 @@ n = len(result["PubmedArticle"])
 """,
     "pubmed_parser": """
 import pubmed_parser as pp
-n = len(pp.parse_medline_xml(PATH))
+n = sum(1 for _ in pp.parse_medline_xml(PATH))
 """,
 }
 

@@ -116,9 +116,9 @@ def iter_pubmed(
     object's name, or ``"<bytes>"``). A missing file raises :class:`OSError`; bad content
     never raises but yields :class:`ParseProblem`.
 
-    ``keep(pmid, text)``, when given, sees each citation's PMID and all of its text
-    (title, abstract, but also references and affiliations) before it is read; a
-    citation it refuses is yielded as :class:`SkippedRecord` without being parsed.
+    ``keep(pmid, text)``, when given, sees each citation's PMID and the text of its
+    title and abstract before it is read; a citation it refuses is yielded as
+    :class:`SkippedRecord` without being parsed.
     Bulk imports use it to read only the few citations that could mention a tracked
     gene: walking a record's elements in Python costs far more than lxml's own
     serialisation of its text.
@@ -129,15 +129,25 @@ def iter_pubmed(
         yield from _iterate(stream, name, keep)
 
 
-def _cheap_pmid(el: Element, tag: str) -> int | None:
-    if tag == "PubmedArticle":
-        text = el.findtext("MedlineCitation/PMID")
-    elif tag == "PubmedBookArticle":
-        text = el.findtext("BookDocument/PMID")
-    else:
-        text = el.findtext("PMID")
-    text = (text or "").strip()
-    return int(text) if text.isdigit() else None
+_PEEK_PATHS = {
+    "PubmedArticle": ("MedlineCitation/PMID", "MedlineCitation/Article"),
+    "PubmedBookArticle": ("BookDocument/PMID", "BookDocument"),
+    "MedlineCitation": ("PMID", "Article"),
+}
+
+
+def _peek(el: Element, tag: str) -> tuple[int | None, str]:
+    """A citation's PMID and the text of its title and abstract, without reading the rest."""
+    pmid_path, article_path = _PEEK_PATHS[tag]
+    pmid_text = (el.findtext(pmid_path) or "").strip()
+    parts = []
+    article = el.find(article_path)
+    if article is not None:
+        for child_tag in ("ArticleTitle", "Abstract"):
+            child = article.find(child_tag)
+            if child is not None:
+                parts.append(etree.tostring(child, method="text", encoding="unicode"))
+    return (int(pmid_text) if pmid_text.isdigit() else None), "\n".join(parts)
 
 
 def _iterate(
@@ -182,11 +192,9 @@ def _iterate(
                     continue  # part of a PubmedArticle: read with it at its end tag
             index += 1
             if keep is not None:
-                pmid = _cheap_pmid(el, tag)
+                pmid, text = _peek(el, tag)
                 # A record without a readable PMID is parsed, so its problem gets reported.
-                if pmid is not None and not keep(
-                    pmid, etree.tostring(el, method="text", encoding="unicode")
-                ):
+                if pmid is not None and not keep(pmid, text):
                     yield SkippedRecord(pmid)
                     _forget(el)
                     continue
