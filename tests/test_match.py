@@ -721,3 +721,41 @@ def test_shipped_watchlist_traps(real_matcher):
         "PCNA members described resistance to chemotherapy in breast cancer care.",
     )
     assert real_matcher.match(nurses) == []
+
+
+def test_a_tracked_symbol_in_a_plant_study_is_not_the_human_gene(matcher_for_species):
+    """'cytochrome P4503A4' in wheat names a plant enzyme: no CYP3A4 mention, no candidate."""
+    from evidencewatch.pubmed.records import AbstractSection, PubmedRecord
+
+    record = PubmedRecord(
+        pmid=99200001,
+        title="Phthalate exposure and detoxification enzymes in mature wheat grain.",
+        abstract=(
+            AbstractSection(
+                text="Phthalates upregulated cytochrome P4503A4 and conferred resistance to "
+                "oxidative stress in wheat grain."
+            ),
+        ),
+        mesh_terms=("Triticum", "Plasticizers"),
+    )
+    assert matcher_for_species.record_genes(record) == {}
+    assert matcher_for_species.match(record) == []
+    human = PubmedRecord(
+        pmid=99200002,
+        title=record.title,
+        abstract=record.abstract,
+        mesh_terms=("Humans", "Triticum"),
+    )
+    assert "CYP3A4" in matcher_for_species.record_genes(human)
+
+
+@pytest.fixture
+def matcher_for_species():
+    from pathlib import Path
+
+    from evidencewatch.match import Matcher
+    from evidencewatch.seedfiles import load_watchlist
+
+    return Matcher.from_watchlist(
+        load_watchlist(Path(__file__).resolve().parents[1] / "seed_evidence" / "watchlist.toml")
+    )

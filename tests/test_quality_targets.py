@@ -112,11 +112,6 @@ def test_pipeline_view_reports_how_much_the_matcher_alone_achieves(report):
     assert view["random"]["wss_95"] < 0.1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="one false positive in 32: 'cytochrome P4503A4' in a wheat study (PMID 31479901) "
-    "matches CYP3A4; plants have no CYP3A4. Needs a matcher change (match.py).",
-)
 def test_gene_mention_precision_on_the_real_background_meets_target(report):
     mentions = report["gene_mentions"]
     if "skipped" in mentions:

@@ -579,8 +579,7 @@ def gene_mention_precision(
 ) -> dict[str, Any]:
     found: set[tuple[int, str]] = set()
     for pmid, record in background.items():
-        text = f"{record.title}\n{record.abstract_text}"
-        for gene in matcher.genes_mentioned(text):
+        for gene in matcher.record_genes(record):
             found.add((pmid, gene))
     tp = found & truth
     fp = sorted(found - truth)

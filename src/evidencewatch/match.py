@@ -820,6 +820,36 @@ _THERAPY_BEFORE_RE = re.compile(r"(?i:anti)[\s\-\u2010]?$")
 _THERAPY_AFTER_RE = re.compile(r"[\s\-\u2010](?i:targeted|directed|targeting)(?![A-Za-z])")
 
 
+# Organisms whose MeSH heading, without "Humans", shows a study is about a plant, microbe
+# or invertebrate: a tracked symbol there names another species' enzyme or ortholog
+# (e.g. "cytochrome P4503A4" in wheat), never the human gene we watch.
+NON_HUMAN_ORGANISMS = frozenset(
+    {
+        "Plants",
+        "Triticum",
+        "Arabidopsis",
+        "Oryza",
+        "Zea mays",
+        "Nicotiana",
+        "Solanum lycopersicum",
+        "Hordeum",
+        "Glycine max",
+        "Saccharomyces cerevisiae",
+        "Schizosaccharomyces",
+        "Escherichia coli",
+        "Bacteria",
+        "Drosophila melanogaster",
+        "Caenorhabditis elegans",
+        "Plasmodium falciparum",
+    }
+)
+
+
+def not_about_humans(record: PubmedRecord) -> bool:
+    mesh = set(record.mesh_terms)
+    return "Humans" not in mesh and not mesh.isdisjoint(NON_HUMAN_ORGANISMS)
+
+
 class Matcher:
     """Compiled once from a watchlist; :meth:`match` runs on every record."""
 
@@ -851,6 +881,8 @@ class Matcher:
     # -- public --------------------------------------------------------------
     def match(self, record: PubmedRecord) -> list[CandidateDraft]:
         """One draft per tracked gene with a valid mention and >= 1 snippet; [] otherwise."""
+        if not_about_humans(record):
+            return []
         abstract = record.abstract
         if abstract:
             text = record.title + "\n" + "\n".join([s.text for s in abstract])
@@ -875,6 +907,12 @@ class Matcher:
         citation is ``[]``. True only means "worth reading"; :meth:`match` decides.
         """
         return self._search(text) is not None
+
+    def record_genes(self, record: PubmedRecord) -> dict[str, list[str]]:
+        """Tracked genes a record's title and abstract name, in the human-gene sense."""
+        if not_about_humans(record):
+            return {}
+        return self.genes_mentioned(f"{record.title}\n{record.abstract_text}")
 
     def genes_mentioned(self, text: str) -> dict[str, list[str]]:
         """Tracked symbol -> surface forms in ``text``, after the ambiguity rules."""
