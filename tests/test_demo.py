@@ -13,8 +13,11 @@ from evidencewatch.models import Candidate, Digest, Paper, Scan
 def test_demo_seeds_scans_queues_and_writes_a_digest_offline(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     workdir = tmp_path / "demo"
-    result = CliRunner().invoke(cli, ["demo", "--dir", str(workdir), "--port", "8123"],
-                                env={"EVIDENCEWATCH_EUTILS_URL": "http://127.0.0.1:9/"})
+    result = CliRunner().invoke(
+        cli,
+        ["demo", "--dir", str(workdir), "--port", "8123"],
+        env={"EVIDENCEWATCH_EUTILS_URL": "http://127.0.0.1:9/"},
+    )
     assert result.exit_code == 0, result.output
     engine = make_engine(f"sqlite:///{workdir / 'evidencewatch.db'}")
     with Session(engine) as s:

@@ -149,9 +149,8 @@ def seed(app: AppContext, resolve: bool, check: bool) -> None:
     watchlist = load_watchlist(seed_dir / "watchlist.toml")
     findings = load_findings(seed_dir / "findings.toml", watchlist=watchlist)
     if check:
-        click.echo(
-            f"{seed_dir}: {len(findings)} findings and {len(watchlist.genes)} tracked genes are valid"
-        )
+        genes = len(watchlist.genes)
+        click.echo(f"{seed_dir}: {len(findings)} findings and {genes} tracked genes are valid")
         return
     with session_scope(app.ready_engine()) as session:
         report = seeding.load_findings(session=session, findings=findings)
@@ -204,11 +203,7 @@ def scan(app: AppContext, since: date | None, until: date | None, as_json: bool)
     if as_json:
         click.echo(json.dumps(report.as_json()))
     else:
-        click.echo(
-            f"scan {report.scan_id} {report.status}: window {report.window.start}..{report.window.end}, "
-            f"{report.requests} requests, {report.papers_seen} papers seen, {report.papers_new} new, "
-            f"{report.candidates_new} new candidates"
-        )
+        click.echo(report.summary())
         if report.error:
             click.echo(f"error: {report.error}", err=True)
     if report.status != "succeeded":
@@ -333,28 +328,19 @@ def today_utc() -> date:
     return datetime.now(UTC).date()
 
 
-def _register() -> None:
-    """Command groups that live in their own modules."""
-    import importlib
+# Command groups that live in their own modules; they import this module's
+# helpers (AppContext, pass_app, handle_errors), so they are added last.
+from evidencewatch.commands import digest, ops, quality, review, web  # noqa: E402
 
-    for module_name, attr in (
-        ("evidencewatch.commands.review", "review"),
-        ("evidencewatch.commands.web", "serve"),
-        ("evidencewatch.commands.web", "user"),
-        ("evidencewatch.commands.digest", "digest"),
-        ("evidencewatch.commands.ops", "scheduler"),
-        ("evidencewatch.commands.ops", "status"),
-        ("evidencewatch.commands.ops", "unlock"),
-        ("evidencewatch.commands.quality", "rank"),
-        ("evidencewatch.commands.quality", "eval_"),
-    ):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        cli.add_command(getattr(module, attr))
-
-
-_register()
+for _command in (
+    review.review,
+    web.serve,
+    web.user,
+    digest.digest,
+    ops.scheduler,
+    ops.status,
+    ops.unlock,
+    quality.rank,
+    quality.eval_,
+):
+    cli.add_command(_command)

@@ -79,6 +79,15 @@ class ScanReport:
     queries: list[dict[str, Any]] = field(default_factory=list)
     missing_pmids: list[int] = field(default_factory=list)
 
+    def summary(self) -> str:
+        """One line for people: what the scan read and found."""
+        w = self.window
+        return (
+            f"scan {self.scan_id} {self.status}: window {w.start}..{w.end}, "
+            f"{self.requests} requests, {self.papers_seen} papers seen, "
+            f"{self.papers_new} new, {self.candidates_new} new candidates"
+        )
+
     def as_json(self) -> dict[str, Any]:
         return {
             "status": self.status,

@@ -18,8 +18,8 @@ from evidencewatch.config import Settings
 from evidencewatch.ingest import ImportReport, ScanReport, run_import, run_scan
 from evidencewatch.locks import make_holder, scan_lock
 from evidencewatch.match import Matcher
-from evidencewatch.ranking import score_new
 from evidencewatch.progress import NullProgress, progress_for_terminal
+from evidencewatch.ranking import score_new
 from evidencewatch.seedfiles import load_watchlist
 
 if TYPE_CHECKING:

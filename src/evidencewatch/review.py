@@ -95,12 +95,22 @@ class DecisionNotAllowed(InvalidDecision):
     status = 403
 
 
-def register_decision_hook(hook: DecisionHook) -> DecisionHook:
+_NAMED_HOOKS: dict[str, DecisionHook] = {}
+
+
+def register_decision_hook(hook: DecisionHook, *, name: str | None = None) -> DecisionHook:
     """Run ``hook(session, candidate)`` after every decision (usable as a decorator).
 
     Hooks run inside the decision's transaction, each in a savepoint: a hook
     that fails is logged and rolled back on its own, and the decision stands.
+    A named hook replaces the one registered earlier under that name, so an
+    edge that is set up again (a second app in one process) does not stack it.
     """
+    if name is not None:
+        previous = _NAMED_HOOKS.pop(name, None)
+        if previous in DECISION_HOOKS:
+            DECISION_HOOKS.remove(previous)
+        _NAMED_HOOKS[name] = hook
     if hook not in DECISION_HOOKS:
         DECISION_HOOKS.append(hook)
     return hook

@@ -28,8 +28,14 @@ STATUS_CHOICES = [*(s.value for s in Status), "all"]
 
 
 @click.group()
-def review() -> None:
+@pass_app
+def review(app: AppContext) -> None:
     """List, show and decide candidates (paper x gene) in the review queue."""
+    from evidencewatch.ranking import retrain_hook
+    from evidencewatch.review import register_decision_hook
+
+    # Decisions made here count towards retraining, exactly as in the web app.
+    register_decision_hook(retrain_hook(app.settings), name="ranking.retrain")
 
 
 @review.command(name="list")

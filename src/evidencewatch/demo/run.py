@@ -79,11 +79,7 @@ def run_demo(
             trigger="demo",
             show_progress=False,
         )
-    echo(
-        f"Scan {report.scan_id} {report.status}: window {report.window.start}..{report.window.end}, "
-        f"{report.requests} requests, {report.papers_seen} papers found, {report.papers_new} new, "
-        f"{report.candidates_new} candidates queued"
-    )
+    echo(report.summary())
     if report.error:
         echo(f"  error: {report.error}")
     _print_queue(engine, echo)
@@ -128,6 +124,5 @@ def _print_queue(engine: object, echo: Callable[[str], None]) -> None:
     echo(f"  {'score':>5}  {'gene':<8} {'PMID':<9} {'therapy':<13} title")
     for cand, paper in rows:
         title = paper.title if len(paper.title) <= 70 else paper.title[:67] + "..."
-        echo(
-            f"  {cand.score:5.1f}  {cand.gene:<8} {cand.pmid:<9} {cand.therapy_class or '-':<13} {title}"
-        )
+        therapy = cand.therapy_class or "-"
+        echo(f"  {cand.score:5.1f}  {cand.gene:<8} {cand.pmid:<9} {therapy:<13} {title}")

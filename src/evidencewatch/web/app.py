@@ -29,6 +29,8 @@ from starlette.templating import Jinja2Templates
 from evidencewatch.config import Settings
 from evidencewatch.db import ensure_current, make_engine
 from evidencewatch.errors import EvidenceWatchError
+from evidencewatch.ranking import retrain_hook
+from evidencewatch.review import register_decision_hook
 from evidencewatch.templating import make_env
 from evidencewatch.web import deps
 from evidencewatch.web.routes import auth, candidates, queue
@@ -73,6 +75,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = app_engine
+    register_decision_hook(retrain_hook(settings), name="ranking.retrain")
     app.state.templates = Jinja2Templates(
         env=make_env(), context_processors=[deps.template_context]
     )

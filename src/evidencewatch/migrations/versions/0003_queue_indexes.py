@@ -5,10 +5,7 @@ Revises: 0002
 Create Date: 2026-11-25 12:06:13.912990
 """
 
-import sqlalchemy as sa
-import sqlmodel
 from alembic import op
-
 
 revision = "0003"
 down_revision = "0002"
