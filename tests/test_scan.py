@@ -14,7 +14,7 @@ from evidencewatch.cli import cli
 from evidencewatch.ingest import ESEARCH_CAP, Window, plan_window, run_scan, watermark
 from evidencewatch.models import Candidate, Paper, Scan
 from evidencewatch.pubmed.client import EutilsClient
-from evidencewatch.testing.fake_eutils import FakeEutils, synthetic_records
+from evidencewatch.testing.fake_eutils import FakeEutils, Fault, synthetic_records
 from evidencewatch.testing.vocabulary import query_vocabulary
 
 
@@ -191,3 +191,94 @@ def test_cli_scan_rejects_an_empty_window(settings, since, until):
     )
     assert result.exit_code != 0
     assert "2026-11-10" in result.output
+
+
+FAULTS = {
+    "429 with NCBI's JSON body": Fault.rate_limited(retry_after=1),
+    "500 HTML page": Fault.server_error(500),
+    "503": Fault.server_error(503),
+    "truncated body": Fault.truncated(),
+    "<ERROR> in a 200": Fault.backend_error(),
+    "connection reset": Fault.connection_reset(),
+}
+
+
+@pytest.mark.parametrize("endpoint", ["esearch", "efetch"])
+@pytest.mark.parametrize("fault", list(FAULTS), ids=list(FAULTS))
+def test_a_scan_through_a_transient_fault_stores_every_pmid_exactly_once(
+    engine, watchlist, matcher, demo_records, endpoint, fault
+):
+    window = demo_window(demo_records)
+    waits: list[float] = []
+    with fake_server(demo_records, watchlist) as fake:
+        fake.fail_next(endpoint, FAULTS[fault], FAULTS[fault])
+        report = scan(
+            engine, fake, watchlist, matcher, window, client=make_client(fake, sleep=waits.append)
+        )
+        expected = report.papers_seen
+    assert report.status == "succeeded", report.error
+    pmids, pairs = stored(engine)
+    assert len(pmids) == len(set(pmids)) == expected > 0
+    assert len(pairs) == len(set(pairs))
+    if fault.startswith("429"):
+        assert any(w >= 1 for w in waits)  # Retry-After honoured
+
+
+def test_a_scan_that_keeps_failing_fails_loudly_and_leaves_the_watermark(
+    engine, watchlist, matcher, demo_records
+):
+    window = demo_window(demo_records)
+    with fake_server(demo_records, watchlist) as fake:
+        first = scan(
+            engine, fake, watchlist, matcher, Window(window.start, window.end - timedelta(days=10))
+        )
+        assert first.status == "succeeded"
+        fake.fail_next("efetch", *[Fault.server_error(500)] * 10)
+        report = scan(
+            engine,
+            fake,
+            watchlist,
+            matcher,
+            window,
+            client=make_client(fake, sleep=lambda _s: None, max_tries=3),
+        )
+    assert report.status == "failed"
+    assert "500" in report.error
+    with Session(engine) as s:
+        assert watermark(session=s) == first.window.end
+        assert s.get(Scan, report.scan_id).error == report.error
+
+
+def test_phrase_not_found_fails_the_scan_instead_of_broadening_it(
+    engine, watchlist, matcher, demo_records
+):
+    with fake_server(demo_records, watchlist) as fake:
+        fake.fail_next("esearch", Fault.phrase_not_found("SLC7A5"))
+        report = scan(engine, fake, watchlist, matcher, demo_window(demo_records))
+    assert report.status == "failed"
+    assert "SLC7A5" in report.error
+    assert stored(engine) == ([], [])
+
+
+def test_a_long_scan_logs_its_progress_plainly_when_not_on_a_terminal(
+    settings, demo_records, watchlist
+):
+    window = demo_window(demo_records)
+    with fake_server(demo_records, watchlist) as fake:
+        result = CliRunner().invoke(
+            cli,
+            [
+                "--db",
+                settings.database_url,
+                "scan",
+                "--since",
+                window.start.isoformat(),
+                "--until",
+                window.end.isoformat(),
+            ],
+            env={"EVIDENCEWATCH_EUTILS_URL": fake.base_url, "NCBI_EMAIL": "t@x.invalid"},
+        )
+    assert result.exit_code == 0, result.output
+    assert "searching PubMed: started" in result.output
+    assert "fetching new papers: started" in result.output
+    assert "\x1b[" not in result.output  # no terminal control codes in logs
