@@ -364,3 +364,39 @@ def test_decision_hooks_run_after_each_decision_and_a_failing_hook_does_not_undo
     review.defer(session=session, candidate_id=cand.id, actor="a", expected_version=1)
     assert seen == [(cand.id, "deferred")]
     assert session.get(Candidate, cand.id).status == "deferred"
+
+
+def test_a_candidate_opposing_a_seed_finding_is_flagged_on_its_page_and_in_show(engine, settings):
+    """SLC7A5 low -> resistance opposes the seed's SLC7A5 high -> resistance (chemotherapy)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from evidencewatch.cli import cli
+    from evidencewatch.models import SeedFindingRow
+    from evidencewatch.review import candidate_detail
+    from factories import make_candidate, make_paper
+
+    with Session(engine) as s:
+        s.add(
+            SeedFindingRow(
+                id="slc7a5-high",
+                genes=["SLC7A5"],
+                direction="up",
+                effect="resistance",
+                therapy_class="chemotherapy",
+                claim="High SLC7A5 marks non-responders.",
+            )
+        )
+        paper = make_paper(s, pmid=99400001, title="Low SLC7A5 and anthracycline resistance")
+        cand = make_candidate(
+            s, paper, "SLC7A5", therapy_class="chemotherapy", direction="down", effect="resistance"
+        )
+        s.commit()
+        cand_id = cand.id
+        detail = candidate_detail(session=s, candidate_id=cand_id)
+    assert [x.opposing.seed_id for x in detail.contradictions] == ["slc7a5-high"]
+    shown = CliRunner().invoke(
+        cli, ["--db", settings.database_url, "review", "show", str(cand_id), "--json"]
+    )
+    assert json.loads(shown.output)["contradictions"][0]["opposing"] == "slc7a5-high"

@@ -37,6 +37,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlmodel import Session, col, func, select
 
+from evidencewatch.digest import Contradiction, find_contradictions
 from evidencewatch.errors import InvalidDecision, NotFound, ReviewConflict
 from evidencewatch.models import (
     AuditEvent,
@@ -249,6 +250,7 @@ class CandidateDetail:
     siblings: list[Candidate] = field(default_factory=list)  # other genes of the same paper
     seed_findings: list[SeedFindingRow] = field(default_factory=list)
     history: list[AuditEvent] = field(default_factory=list)
+    contradictions: list[Contradiction] = field(default_factory=list)
 
     @property
     def accepted_siblings(self) -> list[Candidate]:
@@ -289,6 +291,7 @@ def candidate_detail(*, session: Session, candidate_id: int) -> CandidateDetail:
         siblings=list(siblings),
         seed_findings=findings,
         history=history(session=session, candidate_id=candidate_id),
+        contradictions=find_contradictions(session=session, candidates=[candidate]),
     )
 
 

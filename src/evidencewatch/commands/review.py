@@ -282,6 +282,16 @@ def detail_json(detail: reviewing.CandidateDetail) -> dict[str, Any]:
             for s in detail.siblings
         ],
         "already_accepted": [s.id for s in detail.accepted_siblings],
+        "contradictions": [
+            {
+                "basis": x.basis,
+                "opposing": x.opposing.seed_id or x.opposing.candidate_id,
+                "opposing_direction": x.opposing.direction,
+                "opposing_effect": x.opposing.effect,
+                "opposing_text": x.opposing.text,
+            }
+            for x in detail.contradictions
+        ],
         "seed_findings": [
             {
                 "id": f.id,
@@ -320,6 +330,11 @@ def _print_detail(data: dict[str, Any]) -> None:
         echo(f"  WARNING: deleted from PubMed on {_jsonable(paper['deleted_at'])}")
     if data["already_accepted"]:
         echo(f"  note: evidence from this paper is already accepted: {data['already_accepted']}")
+    for x in data["contradictions"]:
+        echo(
+            f"  CONTRADICTION: opposes {x['basis']} {x['opposing']} "
+            f"({x['opposing_direction']} -> {x['opposing_effect']}): {x['opposing_text']}"
+        )
     echo("fields:")
     for name in reviewing.EDITABLE_FIELDS:
         value = cand.get(name)
