@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cached_property, wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -322,10 +322,6 @@ def demo(app: AppContext, workdir: Path, serve: bool, port: int) -> None:
     from evidencewatch.demo.run import run_demo
 
     run_demo(app.settings, workdir=workdir, serve=serve, port=port, echo=click.echo)
-
-
-def today_utc() -> date:
-    return datetime.now(UTC).date()
 
 
 # Command groups that live in their own modules; they import this module's

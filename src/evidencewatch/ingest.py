@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, func, select
 
 from evidencewatch.db import session_scope
 from evidencewatch.errors import EutilsError, EvidenceWatchError
@@ -521,7 +521,3 @@ def _import_file(
             log.warning("%s %s: %s", item.source, item.position, item.message)
     flush()
     progress.advance(skipped)
-
-
-def last_scans(*, session: Session, limit: int = 10) -> list[Scan]:
-    return list(session.exec(select(Scan).order_by(col(Scan.started_at).desc()).limit(limit)).all())
