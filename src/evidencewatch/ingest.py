@@ -329,7 +329,8 @@ def _scan(
                 "efetch returned records that could not be read: "
                 + "; ".join(f"{p.position}: {p.message}" for p in parsed.problems[:3])
             )
-        wanted = [r for r in parsed.records if r.pmid in set(batch)]
+        asked = set(batch)
+        wanted = [r for r in parsed.records if r.pmid in asked]
         with session_scope(engine) as session:
             counts = save_records(
                 session=session,
