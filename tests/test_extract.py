@@ -170,6 +170,100 @@ def test_knockdown_sensitizes_pattern_reads_as_high_gene_gives_resistance(senten
     assert result.evidence["effect"] == sentence
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We deleted SRPK1 with CRISPR-Cas9 in resistant cells, which restored sensitivity to "
+        "paclitaxel.",
+        "SRPK1 was deleted using CRISPR/Cas9, and the edited cells were more sensitive to "
+        "doxorubicin.",
+        "Genetic deletion of SRPK1 sensitized xenografts to paclitaxel.",
+        "SRPK1 knockout re-sensitised docetaxel-resistant organoids.",
+        "Pharmacological inhibition of SRPK1 enhanced the response to tamoxifen.",
+        "SRPK1 deletion restored sensitivity to doxorubicin.",
+        "Loss of SRPK1 reversed tamoxifen resistance in MCF-7/TamR cells.",
+    ],
+)
+def test_experimental_deletion_or_knockout_that_sensitizes_reads_as_knockdown(sentence):
+    result = run(sentence)
+    assert (result.direction, result.effect) == ("up", "resistance")
+    assert "knockdown-sensitizes" in result.evidence["direction"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Deletion of SRPK1 was observed in tumours that later proved sensitive to paclitaxel.",
+        "Loss of SRPK1 predicted sensitivity to platinum in patients.",
+        "Patients whose tumours carried an SRPK1 deletion achieved a pCR after chemotherapy.",
+    ],
+)
+def test_observed_deletion_with_sensitivity_stays_down_with_sensitivity(sentence):
+    result = run(sentence)
+    assert (result.direction, result.effect) == ("down", "sensitivity")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "SRPK1 knockdown restored paclitaxel-induced apoptosis in both resistant lines.",
+        "Silencing of SRPK1 restored trastuzumab-induced growth arrest in resistant sublines.",
+        "SRPK1 siRNA restored doxorubicin-induced cell death in resistant organoids.",
+        "SRPK1 inhibition restores the response to tamoxifen in resistant breast cancer.",
+        "Knockdown of SRPK1 restored lapatinib-induced growth inhibition in all resistant models.",
+    ],
+)
+def test_knockdown_restoring_drug_induced_killing_in_resistant_material_is_resensitization(
+    sentence,
+):
+    result = run(sentence)
+    assert (result.direction, result.effect) == ("up", "resistance")
+    assert "knockdown-sensitizes" in result.evidence["direction"]
+
+
+def test_knockdown_that_results_in_a_resistant_phenotype_is_still_resistance_down():
+    result = run("SRPK1 knockdown resulted in resistant cells after tamoxifen.")
+    assert (result.direction, result.effect) == ("down", "resistance")
+
+
+def test_a_methods_sentence_ranks_after_the_findings():
+    rec = PubmedRecord(pmid=1, title="A study", abstract=(AbstractSection("x"),))
+    methods = Snippet(
+        "We compared organoids that were sensitive or resistant to paclitaxel, then deleted "
+        "SRPK1 with CRISPR-Cas9 in resistant organoids.",
+        "methods",
+        (),
+        (),
+        (),
+    )
+    results = snip("SRPK1 deletion restored sensitivity to paclitaxel.")
+    for order in ([methods, results], [results, methods]):
+        result = extract("SRPK1", order, rec, WATCHLIST)
+        assert (result.direction, result.effect) == ("up", "resistance")
+        assert result.evidence["direction"].endswith(results.text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "direction"),
+    [
+        ("Low rather than high SRPK1 expression was associated with tamoxifen resistance.", "down"),
+        ("High instead of low SRPK1 levels marked paclitaxel-refractory disease.", "up"),
+        ("Reduced instead of elevated SRPK1 predicted relapse on tamoxifen.", "down"),
+    ],
+)
+def test_the_rejected_alternative_in_a_contrast_is_not_the_direction(sentence, direction):
+    result = run(sentence)
+    assert (result.direction, result.effect) == (direction, "resistance")
+
+
+def test_a_suggesting_clause_about_something_else_does_not_state_the_genes_effect():
+    result = run(
+        "Tamoxifen resistance persisted while SRPK1 overexpression was retained, suggesting "
+        "that BARD1 blockade could restore sensitivity."
+    )
+    assert (result.direction, result.effect) == ("up", "resistance")
+
+
 def test_overexpression_that_sensitizes_stays_up_with_sensitivity():
     result = run("Overexpression of SRPK1 sensitized cells to doxorubicin.")
     assert (result.direction, result.effect) == ("up", "sensitivity")

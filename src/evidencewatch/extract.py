@@ -26,7 +26,15 @@ in ``Extraction.evidence``. Rules, in order of use:
     while passive-only participles need neither ("we found X upregulated").
   - knockdown-sensitizes pattern: knockdown/silencing/inhibition of the gene with a
     sensitivity outcome means high gene -> resistance: direction "up", effect
-    "resistance", and the evidence says so.
+    "resistance", and the evidence says so. A loss word counts as such an experiment
+    when genome editing or a knockout is named beside it ("deleted X with CRISPR-Cas9",
+    "genetic deletion of X") or when it *restores* ("X deletion restored sensitivity");
+    "deletion of X in tumours" stays an observation. "Restored <drug>-induced growth
+    arrest / apoptosis / cell death" is a sensitivity outcome, and "in (both) resistant
+    lines / organoids / breast cancer" only names the material.
+  - "low rather than high X": the rejected alternative is not the direction; a trailing
+    ", suggesting ..." clause is a clause of its own; methods sentences rank after
+    findings of the same kind.
   - negation in the clause that states the effect ("was not associated", "no
     significant", "did not alter") -> effect "no_association", direction None.
     "did not respond", "no longer sensitive" and "not only" are not negations.
@@ -465,11 +473,18 @@ _NEG = _WordStart.from_words(
 _NEG_EXCEPT_RE = re.compile(r"(?i)\bnot\s+only\b|\bwhether\s+or\s+not\b|\bif\s+not\b")
 _DESCRIPTOR_RE = re.compile(
     r"(?i)[\w/-]*\s*(?:[\w-]+\s+){0,2}?(?:cells?|cell\s+lines?|tumou?rs?|patients|xenografts?|"
-    r"models?|clones?|sub-?lines?|derivatives?|counterparts?|variants?|populations?|"
+    r"models?|clones?|sub-?lines?|lines|derivatives?|counterparts?|variants?|populations?|"
+    r"organoids?|spheroids?|mice|PDXs?|explants?|"
     r"group|groups|cases|samples|tissues?)\b"
+)
+# "... restored sensitivity in (both) resistant <anything>": where the experiment was done
+_IN_MATERIAL_RE = re.compile(
+    r"(?i)(?<!result)(?<!resulted)(?<!resulting)(?<!results)\s+(?:with)?in\s+"
+    r"(?:(?:the|both|all|these|those|two|three|four|several|each)\s+)?(?:[\w/-]+-)?$"
 )
 _CLAUSE_SPLIT_RE = re.compile(
     r"\s*;\s*|,?\s+\b(?:whereas|while|but|although|though|however|yet)\b\s+"
+    r"|,\s+(?=(?:suggesting|indicating|implying)\b)"
     r"|,\s+(?:in\s+contrast|conversely),?\s+",
     re.I,
 )
@@ -513,6 +528,20 @@ _TRIGGERS: dict[str, str] = {
 _TRIGGER = _WordStart.from_words(
     {kind: alts.split("|") for kind, alts in _TRIGGERS.items()}, tail=r"(?![A-Za-z0-9])"
 )
+# A loss word that names an experiment on the gene, not an observation ("deleted X with
+# CRISPR-Cas9", "genetic deletion of X", "X-deleted isogenic cells"): read like a knockdown.
+_EXPERIMENTAL_LOSS_WORDS = frozenset(
+    "loss lost deletion deleted deficiency deficient absence ablated".split()
+)
+_EXPERIMENT_RE = re.compile(
+    r"(?i)\b(?:CRISPR|Cas9|Cas12a?|sg-?RNAs?|g-?RNAs?|guide\s+RNAs?|gene[\s-]+edit\w*|"
+    r"genome[\s-]+edit\w*|knock-?outs?|knocked[\s-]+out|isogenic|floxed|conditional|"
+    r"Cre-mediated|engineered)(?![\w])"
+)
+_RESTORE_RE = re.compile(r"(?i)(?:restor|re-?sensiti[sz]|re-?establish|overc[oa]m|revers)")
+_GENETIC_BEFORE_RE = re.compile(r"(?i)\b(?:genetic(?:al)?(?:ly)?|targeted)[\s-]+$")
+# "low rather than high X": the rejected alternative says nothing about the gene
+_REJECTED_ALTERNATIVE_RE = re.compile(r"(?i)\b(?:rather\s+than|instead\s+of|as\s+opposed\s+to)\s+$")
 
 # ---------------------------------------------------------------------------
 # Alteration, subtype, model-system vocabularies
@@ -760,7 +789,8 @@ def extract(
     snippet_texts = [s.text for s in snippets]
 
     therapy_class, agents = _therapy(snippet_texts, facts.sentences, tables, evidence)
-    effect, direction = _effect_direction(snippet_texts, finder, tables, evidence)
+    methods = [s.section == "methods" for s in snippets]
+    effect, direction = _effect_direction(snippet_texts, finder, tables, evidence, methods)
 
     gene_sents = list(snippet_texts)
     for start, _, _ in finder.spans(facts.text):
@@ -867,10 +897,10 @@ def _effect_spans(clause: str, tables: _Tables) -> list[tuple[int, int, str, boo
         spans.append((s, e, kind))
     out = []
     for s, e, kind in sorted(spans):
-        descriptor = (
-            clause[s:e].lower().endswith(("resistant", "sensitive", "refractory"))
-            and _DESCRIPTOR_RE.match(clause, e + (len(clause[e:]) - len(clause[e:].lstrip())))
+        descriptor = clause[s:e].lower().endswith(("resistant", "sensitive", "refractory")) and (
+            _DESCRIPTOR_RE.match(clause, e + (len(clause[e:]) - len(clause[e:].lstrip())))
             is not None
+            or _IN_MATERIAL_RE.search(clause[max(0, s - 40) : s]) is not None
         )
         out.append((s, e, kind, descriptor))
     return out
@@ -883,11 +913,15 @@ def _triggers(
     for s, e, m in _TRIGGER.finditer(sentence):
         if any(s < b and a < e for a, b in masked) or any(s < b and a < e for a, b in gene_spans):
             continue
+        if _REJECTED_ALTERNATIVE_RE.search(sentence, max(0, s - 30), s):
+            continue
         kind = _WordStart.group(m)
         direction = "up" if kind.startswith("U") else "down"
-        perturb = kind.startswith("P")
         word = sentence[s:e]
         for gs, ge in gene_spans:
+            perturb = kind.startswith("P") or (
+                word.lower() in _EXPERIMENTAL_LOSS_WORDS and _experimental(sentence, s, e, gs, ge)
+            )
             if e <= gs:  # trigger before the gene: "overexpression of X", "high X"
                 gap = sentence[e:gs]
                 if _GENE_LIST_GAP_RE.fullmatch(gap):  # "knockdown of RELA, CHUK or IKBKB"
@@ -916,6 +950,18 @@ def _triggers(
                     continue
                 found.append(_Trigger(s, e, direction, perturb, n, word))
     return sorted(found, key=lambda t: (t.distance, not t.pre, t.start))
+
+
+def _experimental(sentence: str, s: int, e: int, gs: int, ge: int) -> bool:
+    """Whether the loss word at ``s:e`` about the gene at ``gs:ge`` names an experiment:
+    a genome-editing or knockout word close by, in the same clause, or "genetic" just
+    before it ("genetic deletion of X"). "Deletion of X in 20% of tumours" stays observed."""
+    if _GENETIC_BEFORE_RE.search(sentence, max(0, s - 20), s):
+        return True
+    lo, hi = min(s, gs), max(e, ge)
+    before = re.split(r"[;,]", sentence[max(0, lo - 40) : lo])[-1]
+    after = re.split(r"[;,]", sentence[hi : hi + 40])[0]
+    return _EXPERIMENT_RE.search(before + " " + sentence[lo:hi] + " " + after) is not None
 
 
 def _clauses(sentence: str) -> list[tuple[int, int]]:
@@ -991,6 +1037,11 @@ def _decide(sentence: str, finder: FormFinder, tables: _Tables) -> _Decision:
     has_r = any(k == "R" for _, _, k, _ in outcome)
     has_s = any(k == "S" for _, _, k, _ in outcome)
     perturb = next((t for t in triggers if t.perturb), None)
+    if perturb is None and trigger is not None and trigger.direction == "down":
+        # only an experiment restores: "X deletion restored sensitivity", "loss of X
+        # reversed resistance" read like a knockdown
+        if any(k == "S" and _RESTORE_RE.match(sentence, s) for s, _, k, _ in outcome):
+            perturb = trigger
     if perturb is not None and has_s and (not has_r or outcome[-1][2] == "S"):
         s_cue = next(sentence[s:e] for s, e, k, _ in outcome if k == "S")
         return _Decision(
@@ -1007,23 +1058,32 @@ def _decide(sentence: str, finder: FormFinder, tables: _Tables) -> _Decision:
 
 
 def _effect_direction(
-    snippet_texts: list[str], finder: FormFinder, tables: _Tables, evidence: dict[str, str]
+    snippet_texts: list[str],
+    finder: FormFinder,
+    tables: _Tables,
+    evidence: dict[str, str],
+    methods: Sequence[bool] = (),
 ) -> tuple[str | None, str | None]:
     """Best first: an observed direction with an effect ("high X ... resistance"), then one
     inferred from a perturbation, then an effect alone. An observation in tumours beats
-    the reading of a knockdown (a loss-of-function biomarker stays "down")."""
-    decided = [(text, _decide(text, finder, tables)) for text in snippet_texts]
+    the reading of a knockdown (a loss-of-function biomarker stays "down"). Within each,
+    a sentence from the methods (what was done, "we deleted X in resistant cells") comes
+    after the findings."""
+    decided = [
+        (text, _decide(text, finder, tables), k < len(methods) and methods[k])
+        for k, text in enumerate(snippet_texts)
+    ]
     ranked = sorted(
         (d for d in decided if d[1].effect is not None),
-        key=lambda d: (d[1].direction is None, d[1].inferred),
+        key=lambda d: (d[1].direction is None, d[1].inferred, d[2]),
     )
     if ranked:
-        text, dec = ranked[0]
+        text, dec, _ = ranked[0]
         evidence["effect"] = f"{dec.note}: {text}" if dec.note and dec.direction is None else text
         if dec.direction is not None:
             evidence["direction"] = f"{dec.note}: {text}" if dec.note else text
         return dec.effect, dec.direction
-    for text, dec in decided:
+    for text, dec, _ in decided:
         if dec.direction is not None:
             evidence["direction"] = text
             return None, dec.direction
