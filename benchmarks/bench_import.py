@@ -371,7 +371,8 @@ def _proc_field(path: str, key: str) -> str | None:
         lines = Path(path).read_text().splitlines()
     except OSError:
         return None
-    return next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith(key + ":")), None)
+    pairs = (ln.split(":", 1) for ln in lines if ":" in ln)
+    return next((v.strip() for k, v in pairs if k.strip() == key), None)
 
 
 def machine() -> dict:
@@ -391,7 +392,26 @@ def machine() -> dict:
         "python": sys.version.split()[0],
         "libxml2": ".".join(map(str, etree.LIBXML_VERSION)),
         **versions,
+        "git": _git_state(),
     }
+
+
+def _git_state() -> str | None:
+    """The commit measured, and which files differed from it (someone may be editing)."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        ).stdout.split("\n")
+    except OSError:
+        return None
+    modified = [line[3:] for line in changed if line.strip()]
+    return head + (f" + uncommitted changes to {', '.join(modified)}" if modified else "")
 
 
 def main() -> None:

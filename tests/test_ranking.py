@@ -316,3 +316,19 @@ def test_rank_command_explains_when_there_is_too_little_to_learn(
     result = CliRunner().invoke(cli, ["--db", db_url_engine[0], "rank", "--retrain"])
     assert result.exit_code == 1
     assert "not enough decisions to train a ranking model" in result.output
+
+
+def test_background_hook_retrains_off_the_request_in_its_own_session(engine, session, decided):
+    """The web app's hook returns at once and trains in a thread with its own session."""
+    import threading
+
+    from sqlmodel import Session
+
+    session.commit()
+    hook = ranking.retrain_hook(load_settings(env={}, retrain_after_decisions=1), background=True)
+    hook(session, decided["accepted"][0])
+    for thread in threading.enumerate():
+        if thread.name == "ew-retrain":
+            thread.join(timeout=60)
+    with Session(engine) as fresh:
+        assert fresh.exec(select(RankModel)).first() is not None

@@ -40,6 +40,7 @@ import itertools
 import logging
 import pickle
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -556,12 +557,53 @@ def maybe_retrain(
     return RetrainOutcome(model, rerank(session=session, model=model), since, "retrained")
 
 
-def retrain_hook(settings: Settings) -> Callable[[Session, Candidate], None]:
-    """A decision hook for :func:`evidencewatch.review.register_decision_hook`."""
+_RETRAINING = threading.Lock()
+
+
+def retrain_hook(
+    settings: Settings, *, background: bool = False
+) -> Callable[[Session, Candidate], None]:
+    """A decision hook for :func:`evidencewatch.review.register_decision_hook`.
+
+    ``background=True`` (the web app) trains in a thread of its own, with its
+    own session, once retraining is due: training and re-ranking take seconds
+    on a large queue, and a curator's decision must not wait for them. One
+    retrain runs at a time; a decision that comes due while one runs is
+    covered by the next.
+    """
 
     def hook(session: Session, candidate: Candidate) -> None:
-        if candidate.status in DECIDED:
+        if candidate.status not in DECIDED:
+            return
+        if not background:
             maybe_retrain(session=session, settings=settings)
+            return
+        every = settings.retrain_after_decisions
+        latest = latest_model(session=session)
+        seen = latest.decisions_seen if latest is not None else 0
+        if every <= 0 or decisions_count(session=session) - seen < every:
+            return
+        if not _RETRAINING.acquire(blocking=False):
+            return
+        engine = session.get_bind()
+        threading.Thread(
+            target=_retrain_in_background, args=(engine,), daemon=True, name="ew-retrain"
+        ).start()
 
     hook.__name__ = "ranking_retrain_hook"
     return hook
+
+
+def _retrain_in_background(engine: Any) -> None:
+    from evidencewatch.db import session_scope
+
+    try:
+        with session_scope(engine) as session:
+            model = train(session=session)
+            if model is not None:
+                n = rerank(session=session, model=model)
+                log.info("retrained ranking model %s; re-ranked %d candidates", model.id, n)
+    except Exception:
+        log.exception("background retraining failed; the previous model stays in use")
+    finally:
+        _RETRAINING.release()

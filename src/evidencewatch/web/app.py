@@ -75,7 +75,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = app_engine
-    register_decision_hook(retrain_hook(settings), name="ranking.retrain")
+    register_decision_hook(retrain_hook(settings, background=True), name="ranking.retrain")
     app.state.templates = Jinja2Templates(
         env=make_env(), context_processors=[deps.template_context]
     )
