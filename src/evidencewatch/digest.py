@@ -434,7 +434,11 @@ def find_contradictions(
     for row in session.exec(select(SeedFindingRow).order_by(col(SeedFindingRow.id))).all():
         for gene in row.genes:
             seeds_by_key[(gene, row.therapy_class)].append(row)
-    stances = _accepted_stances(session=session, genes=sorted({c.gene for c in subjects}))
+    stances = _accepted_stances(
+        session=session,
+        genes=sorted({c.gene for c in subjects}),
+        therapies=sorted({str(c.therapy_class) for c in subjects}),
+    )
     # Titles of the subjects, and of the earliest item of each stance: the only ones named.
     named = {g.items[0].pmid for per_key in stances.values() for g in per_key.values()}
     titles = _titles(session=session, pmids={c.pmid for c in subjects} | named)
@@ -489,7 +493,7 @@ class _Stance:
 
 
 def _accepted_stances(
-    *, session: Session, genes: Sequence[str]
+    *, session: Session, genes: Sequence[str], therapies: Sequence[str]
 ) -> dict[tuple[str, str], dict[tuple[str, str], _Stance]]:
     """Accepted evidence per (gene, therapy class), then per (direction, effect)."""
     out: dict[tuple[str, str], dict[tuple[str, str], _Stance]] = defaultdict(
@@ -511,7 +515,9 @@ def _accepted_stances(
             ).where(
                 c.status == Status.accepted.value,
                 col(c.gene).in_(chunk),
-                col(c.therapy_class).is_not(None),
+                # Only the therapy classes asked about: one candidate's page reads a
+                # fraction of a gene's accepted evidence, not all of it.
+                col(c.therapy_class).in_(list(therapies)),
                 col(c.direction).is_not(None),
                 col(c.effect).is_not(None),
             )
