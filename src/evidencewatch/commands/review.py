@@ -11,8 +11,9 @@ from __future__ import annotations
 import getpass
 import json
 import os
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from sqlmodel import Session
@@ -24,6 +25,7 @@ from evidencewatch.db import session_scope
 from evidencewatch.models import REJECT_REASON_LABELS, Candidate, Role, Status
 from evidencewatch.watchlist import THERAPY_CLASSES
 
+F = TypeVar("F", bound=Callable[..., Any])
 STATUS_CHOICES = [*(s.value for s in Status), "all"]
 
 
@@ -36,6 +38,19 @@ def review(app: AppContext) -> None:
 
     # Decisions made here count towards retraining, exactly as in the web app.
     register_decision_hook(retrain_hook(app.settings), name="ranking.retrain")
+
+
+def decision_options(func: F) -> F:
+    """The options every decision takes, and the app context and error handling."""
+    for option in (
+        handle_errors,
+        pass_app,
+        click.option("--as", "actor", help="Who decides (default: $USER)."),
+        click.option("--expected-version", type=int, help="Refuse if the candidate changed since."),
+        click.option("--note"),
+    ):
+        func = option(func)
+    return func
 
 
 @review.command(name="list")
@@ -124,11 +139,7 @@ def show(app: AppContext, candidate_id: int, as_json: bool) -> None:
 @click.option("--subtype")
 @click.option("--model-system")
 @click.option("--level", "evidence_level", type=click.Choice(reviewing.EVIDENCE_LEVELS))
-@click.option("--note")
-@click.option("--expected-version", type=int, help="Refuse if the candidate changed since.")
-@click.option("--as", "actor", help="Who decides (default: $USER).")
-@pass_app
-@handle_errors
+@decision_options
 def accept(
     app: AppContext,
     candidate_id: int,
@@ -168,11 +179,7 @@ def accept(
     type=click.Choice(list(REJECT_REASON_LABELS)),
     help="Why: a coded reason.",
 )
-@click.option("--note")
-@click.option("--expected-version", type=int, help="Refuse if the candidate changed since.")
-@click.option("--as", "actor", help="Who decides (default: $USER).")
-@pass_app
-@handle_errors
+@decision_options
 def reject(
     app: AppContext,
     candidate_id: int,
@@ -204,11 +211,7 @@ def reject(
 
 @review.command(name="defer")
 @click.argument("candidate_id", type=int)
-@click.option("--note")
-@click.option("--expected-version", type=int, help="Refuse if the candidate changed since.")
-@click.option("--as", "actor", help="Who decides (default: $USER).")
-@pass_app
-@handle_errors
+@decision_options
 def defer_(
     app: AppContext,
     candidate_id: int,
