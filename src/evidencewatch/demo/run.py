@@ -8,6 +8,7 @@ talking HTTP to a server on 127.0.0.1 that serves the fictional records in
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from importlib import resources
@@ -93,15 +94,17 @@ def run_demo(
         now=datetime.combine(today, time(12), tzinfo=UTC),
     )
     db = f"sqlite:///{db_path}"
+    # Name the command as it was run (e.g. .venv/bin/evidencewatch), so the lines can be pasted.
+    exe = sys.argv[0] if Path(sys.argv[0]).name == "evidencewatch" else "evidencewatch"
     url = f"http://127.0.0.1:{port}/"
     echo("")
     echo(f"Digest {digest.id} written: " + ", ".join(digest.files))
     echo("")
     echo("Next:")
-    echo(f"  review queue (CLI): evidencewatch --db {db} review list")
-    echo(f"  sign-in account:    evidencewatch --db {db} user add curator --role curator")
-    echo(f"  review app:         evidencewatch --db {db} serve --port {port}   ->  {url}")
-    echo(f"  export:             evidencewatch --db {db} export --format csv")
+    echo(f"  review queue (CLI): {exe} --db {db} review list")
+    echo(f"  sign-in account:    {exe} --db {db} user add curator --role curator")
+    echo(f"  review app:         {exe} --db {db} serve --port {port}   ->  {url}")
+    echo(f"  export:             {exe} --db {db} export --format csv")
     if serve:
         import uvicorn
 
