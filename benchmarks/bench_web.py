@@ -317,6 +317,12 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument(
+        "--retrain-after",
+        type=int,
+        default=25,
+        help="retrain_after_decisions for the run (0: no background retraining while timing)",
+    )
+    parser.add_argument(
         "--proposed-indexes", action="store_true", help="add PROPOSED_INDEXES before timing"
     )
     args = parser.parse_args()
@@ -336,7 +342,12 @@ def main() -> None:
         with Session(engine) as s:
             auth.create_user(session=s, username="bench", password="bench-password", role="admin")
             s.commit()
-        settings = load_settings(env={}, database_url=url, secret_key="bench")
+        settings = load_settings(
+            env={},
+            database_url=url,
+            secret_key="bench",
+            retrain_after_decisions=args.retrain_after,
+        )
         with TestClient(create_app(settings, engine=engine)) as client:
             page = client.get("/login").text
             token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
