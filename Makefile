@@ -26,7 +26,9 @@ lint: venv
 	$(BIN)/ruff format --check src tests benchmarks
 
 bench: venv
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_digest.py
 
 clean:
 	rm -rf $(VENV) evidencewatch-demo .pytest_cache

@@ -505,6 +505,10 @@ def _import_file(
             report.records += 1
             skipped += 1
             if skipped >= batch_size:
+                # Store what was kept so far too: at <1 % kept, waiting for a full batch
+                # would hold records for hundreds of thousands of citations and let memory
+                # grow with the file.
+                flush()
                 progress.advance(skipped)
                 skipped = 0
         elif isinstance(item, PubmedRecord):
