@@ -41,7 +41,7 @@ from evidencewatch.models import (
     Status,
     utcnow,
 )
-from evidencewatch.templating import doi_url, fmt_date, pubmed_url
+from evidencewatch.templating import doi_url, pubmed_url
 
 THERAPY_ORDER = ("chemotherapy", "radiotherapy", "endocrine", "anti-HER2")
 UNSPECIFIED_THERAPY = "unspecified therapy"
@@ -1011,15 +1011,15 @@ def markdown_env(env: Environment) -> Environment:
         keep_trailing_newline=True,
         finalize=_md_finalize,
     )
-    md.filters["date"] = fmt_date
+    # The shared env's helpers (pubmed_url, doi_url, reject_reasons, date), then the
+    # Markdown-only ones; nothing is set up twice.
+    md.globals.update(env.globals)
+    md.filters["date"] = env.filters["date"]
     md.filters["md"] = md_escape
     md.filters["md_title"] = md_title
     # For macro output, which is built from values already escaped above.
     md.filters["md_done"] = MdSafe
     md.globals["md_link"] = md_link
-    md.globals["pubmed_url"] = pubmed_url
-    md.globals["doi_url"] = doi_url
-    md.globals["reject_reasons"] = REJECT_REASON_LABELS
     md.globals["sparkline"] = charts.sparkline
     _MD_ENVS[env] = md
     return md
