@@ -28,12 +28,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from evidencewatch.db import init_db, make_engine
-from evidencewatch.digest import build_digest, render_html, render_markdown
-from evidencewatch.models import Candidate, Paper
-from evidencewatch.seed import load_findings
-from evidencewatch.seedfiles import load_seed_dir
-from evidencewatch.templating import make_env
+from evidencewatch.ingest.seed import load_findings
+from evidencewatch.reporting.digest import build_digest, render_html, render_markdown
+from evidencewatch.reporting.templating import make_env
+from evidencewatch.storage.db import init_db, make_engine
+from evidencewatch.storage.models import Candidate, Paper
+from evidencewatch.watch.seedfiles import load_seed_dir
 
 ACCEPTED = 10_000
 PENDING = 2_000

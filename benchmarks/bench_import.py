@@ -259,10 +259,10 @@ from evidencewatch.pubmed.records import PubmedRecord
 n = sum(1 for item in iter_pubmed(PATH) if isinstance(item, PubmedRecord))
 """,
     "ew-parse+match": """
-from evidencewatch.match import Matcher
+from evidencewatch.matching.match import Matcher
 from evidencewatch.pubmed.parse import iter_pubmed
 from evidencewatch.pubmed.records import PubmedRecord
-from evidencewatch.seedfiles import default_seed_dir, load_watchlist
+from evidencewatch.watch.seedfiles import default_seed_dir, load_watchlist
 matcher = Matcher.from_watchlist(load_watchlist(default_seed_dir() / "watchlist.toml"))
 n = 0
 hits = 0
@@ -273,10 +273,10 @@ for item in iter_pubmed(PATH):
 EXTRA["candidates"] = hits
 """,
     "ew-prefilter+match": """
-from evidencewatch.match import Matcher
+from evidencewatch.matching.match import Matcher
 from evidencewatch.pubmed.parse import iter_pubmed
 from evidencewatch.pubmed.records import PubmedRecord, SkippedRecord
-from evidencewatch.seedfiles import default_seed_dir, load_watchlist
+from evidencewatch.watch.seedfiles import default_seed_dir, load_watchlist
 matcher = Matcher.from_watchlist(load_watchlist(default_seed_dir() / "watchlist.toml"))
 n = 0
 read = 0
@@ -295,8 +295,8 @@ EXTRA["candidates"] = hits
 import tempfile
 from pathlib import Path
 from evidencewatch.config import load_settings
-from evidencewatch.db import init_db, make_engine
-from evidencewatch.jobs import import_job
+from evidencewatch.storage.db import init_db, make_engine
+from evidencewatch.jobs.scans import import_job
 db = Path(tempfile.mkdtemp()) / "bench.db"
 settings = load_settings(env={}, database_url=f"sqlite:///{db}")
 engine = make_engine(settings.database_url)

@@ -32,10 +32,10 @@ from typing import Any
 from argon2 import PasswordHasher
 from sqlmodel import Session, select
 
-from evidencewatch import auth
 from evidencewatch.config import load_settings
-from evidencewatch.db import init_db, make_engine
-from evidencewatch.models import AuditEvent, Candidate, Paper
+from evidencewatch.review import accounts as auth
+from evidencewatch.storage.db import init_db, make_engine
+from evidencewatch.storage.models import AuditEvent, Candidate, Paper
 from evidencewatch.web.app import create_app
 
 with warnings.catch_warnings():

@@ -4,53 +4,18 @@ real watchlist and matcher, and the project's fake E-utilities server."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from databases import _backends, make_test_database
 from evidencewatch.config import Settings, load_settings
-from evidencewatch.db import init_db, make_engine
+from evidencewatch.storage.db import init_db
 
-POSTGRES_URL = os.environ.get("EVIDENCEWATCH_TEST_POSTGRES_URL")
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _backends() -> list:
-    return [
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(
-                    not POSTGRES_URL,
-                    reason="no PostgreSQL server: run the suite with `make test`, which starts one",
-                ),
-            ],
-        ),
-    ]
-
-
-def make_test_database(backend: str, tmp_path: Path) -> tuple[str, Engine]:
-    """A brand-new empty database: a SQLite file, or a fresh PostgreSQL schema."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'evidencewatch.db'}"
-        return url, make_engine(url)
-    assert POSTGRES_URL
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    admin.dispose()
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    return url, make_engine(url)
 
 
 @pytest.fixture(params=_backends())
@@ -86,14 +51,14 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture(scope="session")
 def watchlist():
-    from evidencewatch.seedfiles import load_watchlist
+    from evidencewatch.watch.seedfiles import load_watchlist
 
     return load_watchlist(REPO / "seed_evidence" / "watchlist.toml")
 
 
 @pytest.fixture(scope="session")
 def matcher(watchlist):
-    from evidencewatch.match import Matcher
+    from evidencewatch.matching.match import Matcher
 
     return Matcher.from_watchlist(watchlist)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from evidencewatch.testing.cassettes import cassette_bodies
+from evidencewatch.evaluation.cassettes import cassette_bodies
 
 __all__ = ["SHARED", "cassette_bodies", "requires_shared_corpus"]
 

@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from evidencewatch.auth import create_user
-from evidencewatch.models import AuditEvent, Candidate, Paper, User
 from evidencewatch.pubmed.records import AbstractSection, PubDate, PubmedRecord
+from evidencewatch.review.accounts import create_user
+from evidencewatch.storage.models import AuditEvent, Candidate, Paper, User
 
 _pmids = itertools.count(90_000_001)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from evidencewatch.config import DEFAULT_EUTILS_URL, SPECS, Settings, load_settings
-from evidencewatch.errors import ConfigError
+from evidencewatch.core.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]
 

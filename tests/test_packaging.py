@@ -42,7 +42,7 @@ def test_wheel_contains_templates_seed_files_migrations_and_demo_records(wheel):
         "evidencewatch/templates/digest/digest.html",
         "evidencewatch/seed_evidence/findings.toml",
         "evidencewatch/seed_evidence/watchlist.toml",
-        "evidencewatch/migrations/versions/0001_core.py",
+        "evidencewatch/storage/migrations/versions/0001_core.py",
         "evidencewatch/demo/records.xml",
         "evidencewatch/web/static/keys.js",
     ):

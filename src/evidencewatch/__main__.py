@@ -1,3 +1,3 @@
-from evidencewatch.cli import cli
+from evidencewatch.cli.main import cli
 
 cli()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from evidencewatch.errors import ConfigError
+from evidencewatch.core.errors import ConfigError
 from evidencewatch.pubmed.client import DEFAULT_BASE_URL as DEFAULT_EUTILS_URL
 
 
@@ -227,7 +227,7 @@ class Settings:
     def seed_path(self) -> Path:
         if self.seed_dir:
             return Path(self.seed_dir)
-        from evidencewatch.seedfiles import default_seed_dir
+        from evidencewatch.watch.seedfiles import default_seed_dir
 
         return default_seed_dir()
 

@@ -54,12 +54,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from evidencewatch.config import Settings, load_settings
-from evidencewatch.errors import ConfigError, EvidenceWatchError, ScanLockedError
+from evidencewatch.core.errors import ConfigError, EvidenceWatchError, ScanLockedError
 
 if TYPE_CHECKING:
-    from evidencewatch.ingest import ScanReport
-    from evidencewatch.models import Digest
+    from evidencewatch.ingest.scan import ScanReport
     from evidencewatch.pubmed.client import EutilsClient
+    from evidencewatch.storage.models import Digest
 
 log = logging.getLogger("evidencewatch.scheduler")
 
@@ -282,7 +282,7 @@ def make_client(settings: Settings) -> EutilsClient:
 
 def scan_now(settings: Settings, *, engine: Engine, trigger: str = "scheduler") -> ScanReport:
     """One scan as the scheduler runs it: under the scan lock, stopping when STOP is set."""
-    from evidencewatch.jobs import scan_job
+    from evidencewatch.jobs.scans import scan_job
 
     with make_client(settings) as client:
         return scan_job(
@@ -299,7 +299,7 @@ def digest_now(settings: Settings, *, engine: Engine) -> Digest:
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from evidencewatch.digest import digest_job
+    from evidencewatch.reporting.digest import digest_job
 
     # Scheduled digests cover whole days up to yesterday, so consecutive runs
     # tile time: evidence accepted after this morning's run is in the next one.
@@ -313,7 +313,7 @@ def _job_settings(config_file: str) -> Settings:
 
 def run_scheduled_scan(config_file: str = "") -> None:
     """The scheduler's scan job. Logs its outcome; never raises for an expected failure."""
-    from evidencewatch.db import ensure_current, make_engine
+    from evidencewatch.storage.db import ensure_current, make_engine
 
     try:
         settings = _job_settings(config_file)
@@ -340,7 +340,7 @@ def run_scheduled_scan(config_file: str = "") -> None:
 
 def run_scheduled_digest(config_file: str = "") -> None:
     """The scheduler's digest job. Logs its outcome; never raises for an expected failure."""
-    from evidencewatch.db import ensure_current, make_engine
+    from evidencewatch.storage.db import ensure_current, make_engine
 
     try:
         settings = _job_settings(config_file)

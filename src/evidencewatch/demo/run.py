@@ -17,15 +17,15 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from evidencewatch.config import Settings
-from evidencewatch.db import init_db, make_engine, session_scope
-from evidencewatch.digest import digest_job
-from evidencewatch.models import Candidate, Paper
+from evidencewatch.ingest.seed import load_findings
 from evidencewatch.pubmed.client import EutilsClient
-from evidencewatch.seed import load_findings
-from evidencewatch.seedfiles import load_findings as read_findings
-from evidencewatch.seedfiles import load_watchlist
+from evidencewatch.reporting.digest import digest_job
+from evidencewatch.storage.db import init_db, make_engine, session_scope
+from evidencewatch.storage.models import Candidate, Paper
 from evidencewatch.testing.fake_eutils import FakeEutils, records_from_xml
 from evidencewatch.testing.vocabulary import query_vocabulary
+from evidencewatch.watch.seedfiles import load_findings as read_findings
+from evidencewatch.watch.seedfiles import load_watchlist
 
 DEMO_EMAIL = "demo@evidencewatch.invalid"
 
@@ -44,7 +44,7 @@ def run_demo(
 ) -> Settings:
     """Seed, scan and summarise in ``workdir``; returns the settings the demo used."""
     workdir.mkdir(parents=True, exist_ok=True)
-    db_path = (workdir / "evidencewatch.db").resolve()
+    db_path = (workdir / "evidencewatch.storage.db").resolve()
     settings = settings.with_overrides(
         database_url=f"sqlite:///{db_path}",
         digest_dir=str((workdir / "digests").resolve()),
@@ -63,7 +63,7 @@ def run_demo(
         f"tracked genes from {settings.seed_path}"
     )
 
-    from evidencewatch.jobs import scan_job
+    from evidencewatch.jobs.scans import scan_job
 
     with FakeEutils(records, known_phrases=query_vocabulary(watchlist)) as fake:
         echo(f"Fake E-utilities server with {len(records)} demo records at {fake.base_url}")

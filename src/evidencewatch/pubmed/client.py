@@ -38,7 +38,7 @@ import requests
 from lxml import etree
 
 from evidencewatch import __version__
-from evidencewatch.errors import (
+from evidencewatch.core.errors import (
     EutilsError,
     EutilsPhraseNotFound,
     EutilsQueryError,

@@ -36,7 +36,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from evidencewatch.watchlist import TrackedGene, Watchlist
+from evidencewatch.watch.watchlist import TrackedGene, Watchlist
 
 __all__ = [
     "GENERIC_OUTCOME_WORDS",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from evidencewatch.pubmed.query import build_queries
 from evidencewatch.testing.fake_eutils import query_phrases
-from evidencewatch.watchlist import Watchlist
+from evidencewatch.watch.watchlist import Watchlist
 
 
 def query_vocabulary(watchlist: Watchlist) -> list[str]:

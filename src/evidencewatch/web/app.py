@@ -27,11 +27,11 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from evidencewatch.config import Settings
-from evidencewatch.db import ensure_current, make_engine
-from evidencewatch.errors import EvidenceWatchError
-from evidencewatch.ranking import retrain_hook
-from evidencewatch.review import register_decision_hook
-from evidencewatch.templating import make_env
+from evidencewatch.core.errors import EvidenceWatchError
+from evidencewatch.ranking.model import retrain_hook
+from evidencewatch.reporting.templating import make_env
+from evidencewatch.review.decisions import register_decision_hook
+from evidencewatch.storage.db import ensure_current, make_engine
 from evidencewatch.web import deps
 from evidencewatch.web.routes import auth, candidates, queue
 

@@ -24,8 +24,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from evidencewatch.config import Settings
-from evidencewatch.errors import EvidenceWatchError
-from evidencewatch.models import User
+from evidencewatch.core.errors import EvidenceWatchError
+from evidencewatch.storage.models import User
 
 SESSION_COOKIE = "evidencewatch_session"
 SESSION_MAX_AGE = 14 * 24 * 3600

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from evidencewatch.auth import authenticate
+from evidencewatch.review.accounts import authenticate
 from evidencewatch.web.deps import CurrentUser, SessionDep, flash, form, render, safe_next
 
 router = APIRouter()

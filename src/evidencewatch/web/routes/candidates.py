@@ -9,10 +9,10 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from evidencewatch import review
-from evidencewatch.errors import InvalidDecision, ReviewConflict
-from evidencewatch.models import Candidate, User
-from evidencewatch.watchlist import THERAPY_CLASSES
+from evidencewatch.core.errors import InvalidDecision, ReviewConflict
+from evidencewatch.review import decisions as review
+from evidencewatch.storage.models import Candidate, User
+from evidencewatch.watch.watchlist import THERAPY_CLASSES
 from evidencewatch.web.deps import Reader, SessionDep, SignedInUser, flash, form, render
 
 router = APIRouter()

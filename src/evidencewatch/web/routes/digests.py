@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from jinja2 import Environment, TemplateNotFound
 from sqlmodel import Session, col, select
 
-from evidencewatch.models import Digest
+from evidencewatch.storage.models import Digest
 from evidencewatch.web import deps
 
 DIGEST_CSP = (
@@ -32,7 +32,7 @@ FALLBACK_LAYOUT = "digest/_web_layout.html"
 
 @lru_cache(maxsize=1)
 def _default_env() -> Environment:
-    from evidencewatch.templating import make_env
+    from evidencewatch.reporting.templating import make_env
 
     return make_env()
 

@@ -26,10 +26,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from evidencewatch.config import Settings
-from evidencewatch.db import head_revision, schema_revision
-from evidencewatch.errors import ConfigError
-from evidencewatch.locks import as_utc
-from evidencewatch.models import Scan, utcnow
+from evidencewatch.core.errors import ConfigError
+from evidencewatch.jobs.locks import as_utc
+from evidencewatch.storage.db import head_revision, schema_revision
+from evidencewatch.storage.models import Scan, utcnow
 
 router = APIRouter()
 

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from evidencewatch import review
-from evidencewatch.errors import InvalidDecision
-from evidencewatch.models import Status
-from evidencewatch.watchlist import THERAPY_CLASSES
+from evidencewatch.core.errors import InvalidDecision
+from evidencewatch.review import decisions as review
+from evidencewatch.storage.models import Status
+from evidencewatch.watch.watchlist import THERAPY_CLASSES
 from evidencewatch.web.deps import Reader, SessionDep, SignedInUser, flash, form, render, safe_next
 
 router = APIRouter()

@@ -1,0 +1,78 @@
+"""What every command shares: the settings and engine, error handling, date options."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import cached_property, wraps
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.engine import Engine
+
+from evidencewatch.config import Settings
+from evidencewatch.core.errors import EvidenceWatchError
+from evidencewatch.storage.db import ensure_current, make_engine
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class AppContext:
+    """What every command needs: the settings, and an engine made on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    def ready_engine(self) -> Engine:
+        """The engine, after checking the schema is there and current."""
+        ensure_current(self.engine)
+        return self.engine
+
+    def client(self) -> Any:
+        from evidencewatch.pubmed.client import EutilsClient
+
+        if not self.settings.ncbi_email and "ncbi.nlm.nih.gov" in self.settings.eutils_url:
+            click.echo(
+                "warning: NCBI_EMAIL is not set; NCBI asks every client to send a contact "
+                "address and may block anonymous heavy users.",
+                err=True,
+            )
+        return EutilsClient(
+            base_url=self.settings.eutils_url,
+            tool=self.settings.tool,
+            email=self.settings.ncbi_email or None,
+            api_key=self.settings.ncbi_api_key or None,
+        )
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def handle_errors(func: F) -> F:
+    """Turn evidencewatch's own errors into one line on stderr and their exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except EvidenceWatchError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise click.BadParameter(f"{value!r} is not a date like 2026-11-25")

@@ -1,0 +1,275 @@
+"""The ``evidencewatch`` command: a thin edge over the library.
+
+Each command loads the settings once, makes the engine, calls library
+functions with a session, and commits. Errors evidencewatch raises on purpose
+are printed as one clear line with a distinct exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from evidencewatch.cli import digest, ops, quality, review, serve
+from evidencewatch.cli.context import AppContext, handle_errors, parse_date, pass_app
+from evidencewatch.config import load_settings
+from evidencewatch.core.errors import EvidenceWatchError
+from evidencewatch.core.logs import configure_logging
+from evidencewatch.storage.db import init_db, session_scope
+
+
+@click.group()
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="Config file (default: $EVIDENCEWATCH_CONFIG or ./evidencewatch.toml if present).",
+)
+@click.option("--db", "database_url", help="Database URL (overrides EVIDENCEWATCH_DATABASE_URL).")
+@click.version_option(package_name="evidencewatch")
+@click.pass_context
+def cli(ctx: click.Context, config_file: str | None, database_url: str | None) -> None:
+    """Watch PubMed for breast-cancer therapy-resistance evidence on tracked genes.
+
+    \b
+    First steps:
+        evidencewatch init
+        evidencewatch seed
+        evidencewatch scan
+        evidencewatch review list
+    """
+    try:
+        settings = load_settings(config_file=config_file, database_url=database_url)
+    except EvidenceWatchError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    configure_logging(settings.log_format, settings.log_level)
+    ctx.obj = AppContext(settings)
+
+
+@cli.command()
+@pass_app
+@handle_errors
+def init(app: AppContext) -> None:
+    """Create the database schema, or upgrade it to this version.
+
+    \b
+    Example:
+        EVIDENCEWATCH_DATABASE_URL=sqlite:///./ew.db evidencewatch init
+    """
+    init_db(app.engine)
+    url = app.engine.url.render_as_string(hide_password=True)
+    click.echo(f"database ready: {url}")
+
+
+@cli.command()
+@click.option("--resolve", is_flag=True, help="Look up PMIDs for PMC IDs and DOIs through NCBI.")
+@click.option("--check", is_flag=True, help="Only validate the seed files; change nothing.")
+@pass_app
+@handle_errors
+def seed(app: AppContext, resolve: bool, check: bool) -> None:
+    """Load the seed findings and check the watchlist (idempotent).
+
+    \b
+    Example:
+        evidencewatch seed --resolve
+    """
+    from evidencewatch.ingest import seed as seeding
+    from evidencewatch.watch.seedfiles import load_findings, load_watchlist
+
+    seed_dir = app.settings.seed_path
+    watchlist = load_watchlist(seed_dir / "watchlist.toml")
+    findings = load_findings(seed_dir / "findings.toml", watchlist=watchlist)
+    if check:
+        genes = len(watchlist.genes)
+        click.echo(f"{seed_dir}: {len(findings)} findings and {genes} tracked genes are valid")
+        return
+    with session_scope(app.ready_engine()) as session:
+        report = seeding.load_findings(session=session, findings=findings)
+    click.echo(
+        f"seed findings from {seed_dir}: {len(report.added)} added, {len(report.updated)} "
+        f"updated, {len(report.unchanged)} unchanged, {len(report.removed)} removed; "
+        f"{len(watchlist.genes)} genes tracked"
+    )
+    if resolve:
+        client = app.client()
+        with session_scope(app.engine) as session:
+            for res in seeding.resolve_citations(session=session, client=client):
+                outcome = (
+                    f"PMID {res.pmids[0]}"
+                    if len(res.pmids) == 1
+                    else ("not found" if not res.pmids else f"ambiguous: {res.pmids}")
+                )
+                click.echo(f"  {res.finding_id}: {res.reference} -> {outcome}")
+
+
+@cli.command()
+@click.option("--since", callback=parse_date, help="Start of the create-date window (YYYY-MM-DD).")
+@click.option("--until", callback=parse_date, help="End of the window (default: today).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="End with one JSON object describing the scan."
+)
+@pass_app
+@handle_errors
+def scan(app: AppContext, since: date | None, until: date | None, as_json: bool) -> None:
+    """Search PubMed for new papers on tracked genes and queue their candidates.
+
+    Without --since the window starts at the last successful scan less the
+    overlap (scan_overlap_days). The exit code is 1 when the scan failed.
+
+    \b
+    Example:
+        evidencewatch scan --json
+    """
+    from evidencewatch.jobs.scans import scan_job
+
+    report = scan_job(
+        app.settings,
+        engine=app.ready_engine(),
+        client=app.client(),
+        since=since,
+        until=until,
+        trigger="manual",
+        show_progress=not as_json,
+    )
+    if as_json:
+        click.echo(json.dumps(report.as_json()))
+    else:
+        click.echo(report.summary())
+        if report.error:
+            click.echo(f"error: {report.error}", err=True)
+    if report.status != "succeeded":
+        sys.exit(1)
+
+
+@cli.command(name="import")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--json", "as_json", is_flag=True, help="End with one JSON object of counts.")
+@click.option(
+    "--keep-all", is_flag=True, help="Store every paper, not only those matching a tracked gene."
+)
+@pass_app
+@handle_errors
+def import_(app: AppContext, files: tuple[Path, ...], as_json: bool, keep_all: bool) -> None:
+    """Import MEDLINE/PubMed XML files (.xml or .xml.gz): baseline, update or efetch output.
+
+    Files are applied in the order given; DeleteCitation entries withdraw
+    stored papers. Malformed records are reported by file and position and
+    skipped; the rest still loads.
+
+    \b
+    Example:
+        evidencewatch import pubmed26n1335.xml.gz --json
+    """
+    from evidencewatch.jobs.scans import import_job
+
+    report = import_job(
+        app.settings,
+        engine=app.ready_engine(),
+        paths=list(files),
+        keep_all=keep_all,
+        show_progress=not as_json,
+    )
+    if as_json:
+        click.echo(json.dumps(report.as_json()))
+    else:
+        click.echo(
+            f"imported {report.files} files, {report.records} records: "
+            f"{report.counts.papers_new} papers new, {report.counts.papers_updated} updated, "
+            f"{report.counts.deleted} deleted, {report.counts.candidates_new} new candidates, "
+            f"{len(report.errors)} errors"
+        )
+        for error in report.errors[:20]:
+            click.echo(f"  {error['file']} {error['position']}: {error['message']}", err=True)
+    if report.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "ris"]),
+    default="jsonl",
+    show_default=True,
+)
+@click.option(
+    "--status",
+    type=click.Choice(["pending", "accepted", "rejected", "deferred", "withdrawn", "all"]),
+    default="all",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Write here instead of standard output.",
+)
+@pass_app
+@handle_errors
+def export(app: AppContext, fmt: str, status: str, output: Any) -> None:
+    """Export candidates (one per line) as JSON lines, CSV or RIS.
+
+    \b
+    Example:
+        evidencewatch export --format csv --status accepted -o accepted.csv
+    """
+    from evidencewatch.reporting import export as exporting
+
+    with session_scope(app.ready_engine()) as session:
+        pairs = exporting.iter_candidates(session=session, status=status)
+        if fmt == "ris":
+            n = exporting.write_ris(pairs, output)
+        else:
+            rows = (exporting.candidate_row(c, p) for c, p in pairs)
+            writer = exporting.write_jsonl if fmt == "jsonl" else exporting.write_csv
+            n = writer(rows, output)
+    click.echo(f"exported {n} {'papers' if fmt == 'ris' else 'candidates'}", err=True)
+
+
+@cli.command()
+@click.option(
+    "--dir",
+    "workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("evidencewatch-demo"),
+    show_default=True,
+    help="Where the demo's database and digest go.",
+)
+@click.option(
+    "--serve/--no-serve", default=False, help="Start the review app afterwards (stop with Ctrl-C)."
+)
+@click.option("--port", default=8000, show_default=True)
+@pass_app
+@handle_errors
+def demo(app: AppContext, workdir: Path, serve: bool, port: int) -> None:
+    """Run the whole pipeline offline on the project's demo records.
+
+    Starts the project's fake E-utilities server on 127.0.0.1, then seeds,
+    scans and reports what was found, in a database of its own.
+    """
+    from evidencewatch.demo.run import run_demo
+
+    run_demo(app.settings, workdir=workdir, serve=serve, port=port, echo=click.echo)
+
+
+for _command in (
+    review.review,
+    serve.serve,
+    serve.user,
+    digest.digest,
+    ops.scheduler,
+    ops.status,
+    ops.unlock,
+    quality.rank,
+    quality.eval_,
+):
+    cli.add_command(_command)

@@ -1,1 +1,0 @@
-"""Command groups of the ``evidencewatch`` CLI, each in its own module."""

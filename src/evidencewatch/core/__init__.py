@@ -1,0 +1,1 @@
+"""Lowest layer: errors, logging, progress, the vocabularies; imports nothing of ours."""

@@ -1,0 +1,1 @@
+"""Quality measurement: replay of the queue on labelled sets."""

@@ -1,0 +1,1 @@
+"""Bringing papers in: scans of PubMed, file imports, seeding; all take a session."""

@@ -1,0 +1,1 @@
+"""Units of work that own their transactions: scans, imports, digests, locks, status."""

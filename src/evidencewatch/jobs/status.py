@@ -1,0 +1,383 @@
+"""What an operator needs to know at a glance: scans, watermark, locks, schedule, backlog, schema.
+
+Read-only: nothing here writes, starts a scheduler or takes a lock. Each
+section is read in its own short transaction, and a section that fails (a
+schema too old for it, say) is reported as such instead of hiding the rest.
+
+Next runs come from the scheduler's job store table (``apscheduler_jobs``),
+read directly rather than through APScheduler's job store class: loading a
+job there unpickles it, and one that no longer unpickles would be *deleted*
+by APScheduler — not what a status command should do. When the table is
+missing or empty (the scheduler process has never run against this
+database, e.g. when cron or systemd timers drive the scans), the next runs
+are computed from the ``scan_cron``/``digest_cron`` settings instead; each
+entry says which source it came from.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col, func, select
+
+from evidencewatch.config import Settings
+from evidencewatch.core.errors import ConfigError
+from evidencewatch.ingest.scan import watermark
+from evidencewatch.jobs.locks import as_utc, held_locks
+from evidencewatch.storage.db import head_revision, schema_revision
+from evidencewatch.storage.models import Candidate, Scan, Status, utcnow
+
+JOBSTORE_TABLE = "apscheduler_jobs"
+
+T = TypeVar("T")
+
+
+@dataclass
+class ScanLine:
+    id: int
+    kind: str
+    status: str
+    trigger: str
+    started_at: datetime
+    finished_at: datetime | None
+    window_from: date | None
+    window_to: date | None
+    requests: int
+    papers_seen: int
+    papers_new: int
+    candidates_new: int
+    error: str | None
+    host: str
+    pid: int | None
+    abandoned: bool = False  # 'running', but its process holds no live lock: it was killed
+
+
+@dataclass
+class LockLine:
+    name: str
+    holder: str
+    acquired_at: datetime
+    heartbeat_at: datetime
+    heartbeat_age_seconds: float
+    stale: bool
+
+
+@dataclass
+class NextRun:
+    job: str
+    next_run_time: datetime | None  # None: paused in the job store
+    schedule: str
+    source: str  # "job store" or "settings"
+    overdue: bool = False
+
+
+@dataclass
+class Backlog:
+    pending: int
+    oldest_pending: datetime | None
+    by_gene: dict[str, int]
+
+
+@dataclass
+class StatusReport:
+    database: str
+    schema_current: str | None
+    schema_head: str | None
+    scans: list[ScanLine] = field(default_factory=list)
+    watermark: date | None = None
+    locks: list[LockLine] = field(default_factory=list)
+    next_runs: list[NextRun] = field(default_factory=list)
+    backlog: Backlog | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def schema_ok(self) -> bool:
+        return self.schema_current is not None and self.schema_current == self.schema_head
+
+    def as_json(self) -> dict[str, Any]:
+        data = _jsonable(asdict(self))
+        data["schema"] = {
+            "current": self.schema_current,
+            "head": self.schema_head,
+            "ok": self.schema_ok,
+        }
+        del data["schema_current"], data["schema_head"]
+        return data
+
+
+def collect_status(
+    settings: Settings, *, engine: Engine, now: datetime | None = None, scan_limit: int = 5
+) -> StatusReport:
+    """Everything ``evidencewatch status`` shows, read from the database."""
+    now = now or utcnow()
+    report = StatusReport(
+        database=engine.url.render_as_string(hide_password=True),
+        schema_current=None,
+        schema_head=head_revision(engine),
+    )
+
+    def section(name: str, read: Callable[[], T]) -> T | None:
+        try:
+            return read()
+        except SQLAlchemyError as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            report.problems.append(f"{name}: {first_line}")
+            return None
+
+    report.schema_current = section("schema", lambda: schema_revision(engine))
+    if report.problems:
+        return report  # the database is unreachable: nothing else will read either
+    if report.schema_current is None:
+        report.problems.append("the database has no evidencewatch schema: run `evidencewatch init`")
+        report.next_runs = _next_runs_from_settings(settings, now)
+        return report
+    if not report.schema_ok:
+        report.problems.append(
+            f"schema is at {report.schema_current} but this version needs {report.schema_head}: "
+            "run `evidencewatch init`"
+        )
+    report.scans = section("scans", lambda: _scans(engine, scan_limit)) or []
+    report.watermark = section("watermark", lambda: _watermark(engine))
+    report.locks = (
+        section("locks", lambda: _locks(engine, now, settings.scan_lock_stale_seconds)) or []
+    )
+    report.next_runs = section("next runs", lambda: _next_runs(engine, settings, now)) or []
+    report.backlog = section("backlog", lambda: _backlog(engine))
+    _flag_abandoned_scans(report)
+    return report
+
+
+def _scans(engine: Engine, limit: int) -> list[ScanLine]:
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Scan).order_by(col(Scan.started_at).desc(), col(Scan.id).desc()).limit(limit)
+        ).all()
+    return [
+        ScanLine(
+            id=s.id or 0,
+            kind=s.kind,
+            status=s.status,
+            trigger=s.trigger,
+            started_at=as_utc(s.started_at),
+            finished_at=as_utc(s.finished_at) if s.finished_at else None,
+            window_from=s.window_from,
+            window_to=s.window_to,
+            requests=s.requests,
+            papers_seen=s.papers_seen,
+            papers_new=s.papers_new,
+            candidates_new=s.candidates_new,
+            error=s.error,
+            host=s.host,
+            pid=s.pid,
+        )
+        for s in rows
+    ]
+
+
+def _watermark(engine: Engine) -> date | None:
+    with Session(engine) as session:
+        return watermark(session=session)
+
+
+def _locks(engine: Engine, now: datetime, stale_seconds: float) -> list[LockLine]:
+    with Session(engine) as session:
+        locks = held_locks(session=session)
+    out = []
+    for lock in locks:
+        age = (now - as_utc(lock.heartbeat_at)).total_seconds()
+        out.append(
+            LockLine(
+                name=lock.name,
+                holder=lock.holder,
+                acquired_at=as_utc(lock.acquired_at),
+                heartbeat_at=as_utc(lock.heartbeat_at),
+                heartbeat_age_seconds=round(age, 1),
+                stale=age > stale_seconds,
+            )
+        )
+    return out
+
+
+def _flag_abandoned_scans(report: StatusReport) -> None:
+    """A scan row left 'running' while its process holds no lock was killed mid-way."""
+    holders = {lock.holder.rsplit(":", 1)[0] for lock in report.locks if not lock.stale}
+    for scan in report.scans:
+        if scan.kind == "scan" and scan.status == "running":
+            scan.abandoned = f"{scan.host}:{scan.pid}" not in holders
+
+
+def _backlog(engine: Engine) -> Backlog:
+    pending = Status.pending.value
+    with Session(engine) as session:
+        count, oldest = session.exec(
+            select(func.count(), func.min(Candidate.created_at)).where(Candidate.status == pending)
+        ).one()
+        by_gene = session.exec(
+            select(Candidate.gene, func.count())
+            .where(Candidate.status == pending)
+            .group_by(Candidate.gene)
+            .order_by(func.count().desc(), col(Candidate.gene))
+        ).all()
+    return Backlog(
+        pending=count,
+        oldest_pending=as_utc(oldest) if oldest else None,
+        by_gene={gene: n for gene, n in by_gene},
+    )
+
+
+def _next_runs(engine: Engine, settings: Settings, now: datetime) -> list[NextRun]:
+    if not sa.inspect(engine).has_table(JOBSTORE_TABLE):
+        return _next_runs_from_settings(settings, now)
+    jobs = sa.table(
+        JOBSTORE_TABLE, sa.column("id"), sa.column("next_run_time"), sa.column("job_state")
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(jobs.c.id, jobs.c.next_run_time, jobs.c.job_state)).all()
+    if not rows:
+        return _next_runs_from_settings(settings, now)
+    out = []
+    for job_id, timestamp, state in rows:
+        when = datetime.fromtimestamp(timestamp, UTC) if timestamp is not None else None
+        out.append(
+            NextRun(
+                job=job_id,
+                next_run_time=when,
+                schedule=_describe_trigger(state),
+                source="job store",
+                overdue=when is not None and (now - when).total_seconds() > 60,
+            )
+        )
+    out.sort(key=lambda r: (r.next_run_time is None, r.next_run_time or now))
+    return out
+
+
+def _describe_trigger(state: bytes) -> str:
+    try:
+        # The job store's own rows, written by our scheduler process.
+        trigger = pickle.loads(state)["trigger"]
+    except Exception as exc:  # the class moved, a newer APScheduler wrote it...
+        return f"unreadable ({type(exc).__name__})"
+    return str(trigger)
+
+
+def _next_runs_from_settings(settings: Settings, now: datetime) -> list[NextRun]:
+    from evidencewatch.scheduler import cron_trigger
+
+    out = []
+    for job, expr in (("scan", settings.scan_cron), ("digest", settings.digest_cron)):
+        if not expr.strip():
+            out.append(NextRun(job, None, "disabled (empty setting)", "settings"))
+            continue
+        try:
+            trigger = cron_trigger(expr, timezone=settings.timezone, setting=f"{job}_cron")
+        except ConfigError as exc:
+            out.append(NextRun(job, None, f"invalid: {exc}", "settings"))
+            continue
+        schedule = f"{expr} ({settings.timezone})"
+        out.append(NextRun(job, trigger.get_next_fire_time(None, now), schedule, "settings"))
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _when(value: datetime | None, now: datetime) -> str:
+    if value is None:
+        return "-"
+    seconds = (now - value).total_seconds()
+    ago = _duration(abs(seconds))
+    return f"{value.isoformat(timespec='seconds')} ({ago} {'ago' if seconds >= 0 else 'from now'})"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
+
+
+def render_text(report: StatusReport, *, now: datetime | None = None) -> str:
+    """The report as the lines `evidencewatch status` prints."""
+    now = now or utcnow()
+    lines = [f"database: {report.database}"]
+    if report.schema_current is None:
+        lines.append(f"schema:   none (this version needs {report.schema_head})")
+    elif report.schema_ok:
+        lines.append(f"schema:   {report.schema_current} (current)")
+    else:
+        lines.append(f"schema:   {report.schema_current}, BEHIND head {report.schema_head}")
+    lines.append(
+        "watermark: "
+        + (report.watermark.isoformat() if report.watermark else "none (no scan has succeeded)")
+    )
+    lines.append("")
+    lines.append("last scans:")
+    if not report.scans:
+        lines.append("  none")
+    for s in report.scans:
+        window = f"{s.window_from}..{s.window_to}" if s.window_from else "-"
+        status = (
+            f"{s.status} (abandoned: its process holds no live lock)" if s.abandoned else s.status
+        )
+        lines.append(
+            f"  #{s.id} {s.kind} {status} [{s.trigger}] started {_when(s.started_at, now)}; "
+            f"window {window}; {s.requests} requests, {s.papers_seen} seen, {s.papers_new} new "
+            f"papers, {s.candidates_new} new candidates"
+        )
+        if s.error:
+            lines.append(f"      error: {s.error}")
+    lines.append("")
+    lines.append("locks:")
+    if not report.locks:
+        lines.append("  none held")
+    for lock in report.locks:
+        stale = " STALE (the holder looks dead: the next scan takes it over)" if lock.stale else ""
+        lines.append(
+            f"  {lock.name}: held by {lock.holder} since {_when(lock.acquired_at, now)}, "
+            f"last heartbeat {_duration(lock.heartbeat_age_seconds)} ago{stale}"
+        )
+    lines.append("")
+    lines.append("next runs:")
+    for run in report.next_runs:
+        if run.next_run_time is None:
+            when = "paused" if run.source == "job store" else "not scheduled"
+        else:
+            when = _when(run.next_run_time, now)
+        overdue = " OVERDUE: is the scheduler running?" if run.overdue else ""
+        lines.append(f"  {run.job}: {when}; {run.schedule} [from {run.source}]{overdue}")
+    if not report.next_runs:
+        lines.append("  none scheduled")
+    if report.backlog is not None:
+        b = report.backlog
+        lines.append("")
+        lines.append(f"review backlog: {b.pending} pending")
+        if b.oldest_pending:
+            lines.append(f"  oldest pending: {_when(b.oldest_pending, now)}")
+        if b.by_gene:
+            genes = ", ".join(f"{gene} {n}" for gene, n in b.by_gene.items())
+            lines.append(f"  by gene: {genes}")
+    if report.problems:
+        lines.append("")
+        lines.append("problems:")
+        lines.extend(f"  {p}" for p in report.problems)
+    return "\n".join(lines)

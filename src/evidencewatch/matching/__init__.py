@@ -1,0 +1,1 @@
+"""Gene matching and evidence extraction: pure functions over parsed records."""

@@ -1,0 +1,1 @@
+"""Ordering the review queue: the rule score's learned companion."""

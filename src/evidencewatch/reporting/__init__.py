@@ -1,0 +1,1 @@
+"""Digests, exports and the templates and markup they render with."""

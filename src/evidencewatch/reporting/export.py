@@ -1,0 +1,154 @@
+"""Exporting candidates: JSON lines, CSV and RIS, one candidate (paper × gene) a row."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from sqlmodel import Session, col, select
+
+from evidencewatch.storage.models import Candidate, Paper
+
+EXPORT_FIELDS = (
+    "id",
+    "pmid",
+    "gene",
+    "status",
+    "score",
+    "rule_score",
+    "model_score",
+    "title",
+    "journal",
+    "pub_date",
+    "doi",
+    "pmcid",
+    "therapy_class",
+    "agents",
+    "direction",
+    "effect",
+    "alteration",
+    "subtype",
+    "model_system",
+    "cell_lines",
+    "evidence_level",
+    "statement",
+    "provenance",
+    "reject_reason",
+    "note",
+    "decided_by",
+    "decided_at",
+    "snippets",
+    "reasons",
+    "retracted",
+)
+
+
+def iter_candidates(
+    *, session: Session, status: str = "all", batch: int = 1000
+) -> Iterator[tuple[Candidate, Paper]]:
+    """Candidates with their papers, best score first, streamed in batches."""
+    query = select(Candidate, Paper).join(Paper, col(Paper.pmid) == col(Candidate.pmid))
+    if status != "all":
+        query = query.where(Candidate.status == status)
+    query = query.order_by(col(Candidate.score).desc(), col(Candidate.id))
+    offset = 0
+    while True:
+        rows = session.exec(query.offset(offset).limit(batch)).all()
+        if not rows:
+            return
+        yield from rows
+        offset += batch
+
+
+def candidate_row(candidate: Candidate, paper: Paper) -> dict[str, Any]:
+    return {
+        "id": candidate.id,
+        "pmid": candidate.pmid,
+        "gene": candidate.gene,
+        "status": candidate.status,
+        "score": round(candidate.score, 3),
+        "rule_score": round(candidate.rule_score, 3),
+        "model_score": None if candidate.model_score is None else round(candidate.model_score, 4),
+        "title": paper.title,
+        "journal": paper.journal,
+        "pub_date": paper.pub_date,
+        "doi": paper.doi,
+        "pmcid": paper.pmcid,
+        "therapy_class": candidate.therapy_class,
+        "agents": candidate.agents,
+        "direction": candidate.direction,
+        "effect": candidate.effect,
+        "alteration": candidate.alteration,
+        "subtype": candidate.subtype,
+        "model_system": candidate.model_system,
+        "cell_lines": candidate.cell_lines,
+        "evidence_level": candidate.evidence_level,
+        "statement": candidate.statement,
+        "provenance": candidate.provenance,
+        "reject_reason": candidate.reject_reason,
+        "note": candidate.note,
+        "decided_by": candidate.decided_by,
+        "decided_at": candidate.decided_at.isoformat() if candidate.decided_at else None,
+        "snippets": [s["text"] for s in candidate.snippets],
+        "reasons": candidate.reasons,
+        "retracted": paper.is_retracted,
+    }
+
+
+def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
+    n = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def write_csv(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
+    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    n = 0
+    for row in rows:
+        flat = {
+            k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
+            for k, v in row.items()
+        }
+        writer.writerow(flat)
+        n += 1
+    return n
+
+
+def write_ris(pairs: Iterator[tuple[Candidate, Paper]], out: TextIO) -> int:
+    """RIS for reference managers: one entry per paper, listing every gene it was accepted for."""
+    grouped: dict[int, tuple[Paper, list[Candidate]]] = {}
+    for candidate, paper in pairs:
+        grouped.setdefault(paper.pmid, (paper, []))[1].append(candidate)
+    for paper, candidates in grouped.values():
+        record = paper.record or {}
+        out.write("TY  - JOUR\n")
+        out.write(f"TI  - {_one_line(paper.title)}\n")
+        for author in record.get("authors", []):
+            name = author.get("collective_name") or ", ".join(
+                p for p in (author.get("last_name"), author.get("fore_name")) if p
+            )
+            if name:
+                out.write(f"AU  - {_one_line(name)}\n")
+        if paper.journal:
+            out.write(f"JO  - {_one_line(paper.journal)}\n")
+        if paper.pub_year:
+            out.write(f"PY  - {paper.pub_year}\n")
+        if paper.doi:
+            out.write(f"DO  - {paper.doi}\n")
+        out.write(f"AN  - PMID:{paper.pmid}\n")
+        out.write(f"UR  - https://pubmed.ncbi.nlm.nih.gov/{paper.pmid}/\n")
+        for candidate in candidates:
+            out.write(f"KW  - {candidate.gene}\n")
+            if candidate.statement:
+                out.write(f"N1  - {candidate.gene}: {_one_line(candidate.statement)}\n")
+        out.write("ER  - \n\n")
+    return len(grouped)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,57 @@
+"""One Jinja environment for the web app and the digests, autoescaping always on.
+
+Templates live in the top-level ``templates/`` folder; a wheel carries them
+inside the package as ``evidencewatch/templates`` (pyproject force-include),
+so both a source checkout and an installed copy find them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from evidencewatch.core.paths import shipped_dir
+from evidencewatch.reporting.markup import highlight, highlight_terms, safe_markup
+from evidencewatch.storage.models import REJECT_REASON_LABELS
+
+
+def templates_dir() -> Path:
+    found = shipped_dir("templates", marker="web")
+    if found is not None:
+        return found
+    raise FileNotFoundError("evidencewatch templates not found (neither packaged nor in checkout)")
+
+
+def pubmed_url(pmid: int | str) -> str:
+    return f"https://pubmed.ncbi.nlm.nih.gov/{int(pmid)}/"
+
+
+def doi_url(doi: str) -> str:
+    return "https://doi.org/" + quote(doi, safe="/:;()._-")
+
+
+def fmt_date(value: date | datetime | None, fmt: str = "%Y-%m-%d") -> str:
+    return value.strftime(fmt) if value else ""
+
+
+def make_env(extra_dirs: list[Path] | None = None) -> Environment:
+    """The Jinja environment: autoescape on for every template, strict undefined."""
+    search = [str(p) for p in (extra_dirs or [])] + [str(templates_dir())]
+    env = Environment(
+        loader=FileSystemLoader(search),
+        autoescape=True,  # all templates, whatever their extension: .md output is escaped too
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pubmed_markup"] = safe_markup
+    env.filters["highlight"] = highlight
+    env.filters["highlight_terms"] = highlight_terms
+    env.filters["date"] = fmt_date
+    env.globals["pubmed_url"] = pubmed_url
+    env.globals["doi_url"] = doi_url
+    env.globals["reject_reasons"] = REJECT_REASON_LABELS
+    return env

@@ -1,0 +1,1 @@
+"""Curator review: the queue, decisions with their audit trail, accounts."""

@@ -1,0 +1,1 @@
+"""The database: table models, engine and sessions, migrations."""

@@ -1,0 +1,23 @@
+"""Alembic environment: runs on the connection that evidencewatch.storage.db.init_db hands over."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import evidencewatch.storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+target_metadata = SQLModel.metadata
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("run migrations through `evidencewatch init`, which supplies the connection")
+
+context.configure(
+    connection=connection,
+    target_metadata=target_metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    # APScheduler owns its job store table; autogenerate must not try to drop it.
+    include_object=lambda obj, name, type_, reflected, compare_to: (
+        not (type_ == "table" and name == "apscheduler_jobs")
+    ),
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,1 @@
+"""What we watch: the watchlist of genes and terms, and the seed review's findings."""
