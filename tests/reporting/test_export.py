@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlmodel import Session
 
 from evidencewatch.cli.main import cli
-from evidencewatch.ingest.store import EXTRACTED_FIELDS
+from evidencewatch.core.vocabulary import EXTRACTED_FIELDS
 from evidencewatch.reporting.export import EXPORT_FIELDS
 from factories import make_candidate, make_paper
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from evidencewatch.core.errors import SeedFileError
+from evidencewatch.core.vocabulary import THERAPY_CLASSES
 from evidencewatch.watch.seedfiles import (
     FINDINGS_FILE,
     WATCHLIST_FILE,
@@ -18,7 +19,6 @@ from evidencewatch.watch.seedfiles import (
     load_watchlist,
     validate_seed_dir,
 )
-from evidencewatch.watch.watchlist import THERAPY_CLASSES
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_DOCUMENT = REPO.parent / "shared" / "seed" / "000_271b0be0869992fa.txt"

@@ -19,11 +19,20 @@ import click
 from sqlmodel import Session
 
 from evidencewatch.cli.context import AppContext, handle_errors, pass_app
+from evidencewatch.core.vocabulary import (
+    DIRECTIONS,
+    EDITABLE_FIELDS,
+    EFFECTS,
+    EVIDENCE_LEVELS,
+    REJECT_REASON_LABELS,
+    THERAPY_CLASSES,
+    Role,
+    Status,
+)
 from evidencewatch.review import decisions as reviewing
 from evidencewatch.review.accounts import get_user
 from evidencewatch.storage.db import session_scope
-from evidencewatch.storage.models import REJECT_REASON_LABELS, Candidate, Role, Status
-from evidencewatch.watch.watchlist import THERAPY_CLASSES
+from evidencewatch.storage.models import Candidate
 
 F = TypeVar("F", bound=Callable[..., Any])
 STATUS_CHOICES = [*(s.value for s in Status), "all"]
@@ -132,13 +141,13 @@ def show(app: AppContext, candidate_id: int, as_json: bool) -> None:
 @click.option("--statement", required=True, help="The evidence in your own words.")
 @click.option("--gene")
 @click.option("--alteration")
-@click.option("--direction", type=click.Choice(reviewing.DIRECTIONS))
-@click.option("--effect", type=click.Choice(reviewing.EFFECTS))
+@click.option("--direction", type=click.Choice(DIRECTIONS))
+@click.option("--effect", type=click.Choice(EFFECTS))
 @click.option("--therapy-class", type=click.Choice(THERAPY_CLASSES))
 @click.option("--agents", help="Comma-separated, e.g. tamoxifen,fulvestrant.")
 @click.option("--subtype")
 @click.option("--model-system")
-@click.option("--level", "evidence_level", type=click.Choice(reviewing.EVIDENCE_LEVELS))
+@click.option("--level", "evidence_level", type=click.Choice(EVIDENCE_LEVELS))
 @decision_options
 def accept(
     app: AppContext,
@@ -339,7 +348,7 @@ def _print_detail(data: dict[str, Any]) -> None:
             f"({x['opposing_direction']} -> {x['opposing_effect']}): {x['opposing_text']}"
         )
     echo("fields:")
-    for name in reviewing.EDITABLE_FIELDS:
+    for name in EDITABLE_FIELDS:
         value = cand.get(name)
         shown = ", ".join(value) if isinstance(value, list) else (value or "-")
         echo(f"  {name:<15} {shown}  [{cand['provenance'].get(name, '-')}]")

@@ -7,8 +7,8 @@ import sys
 import click
 
 from evidencewatch.cli.context import AppContext, handle_errors, pass_app
+from evidencewatch.core.vocabulary import Role
 from evidencewatch.storage.db import session_scope
-from evidencewatch.storage.models import Role
 
 ROLES = [r.value for r in Role]
 

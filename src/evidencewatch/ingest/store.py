@@ -13,21 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
+from evidencewatch.core.vocabulary import EXTRACTED_FIELDS, Status
 from evidencewatch.pubmed.records import PubmedRecord
-from evidencewatch.storage.models import AuditEvent, Candidate, Paper, Status, utcnow
+from evidencewatch.storage.models import AuditEvent, Candidate, Paper, utcnow
 
 if TYPE_CHECKING:
     from evidencewatch.matching.match import CandidateDraft, Matcher
-
-EXTRACTED_FIELDS = (
-    "therapy_class",
-    "agents",
-    "direction",
-    "effect",
-    "alteration",
-    "subtype",
-    "model_system",
-)
 
 
 @dataclass

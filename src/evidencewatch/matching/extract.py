@@ -63,31 +63,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from evidencewatch.core.vocabulary import ALTERATIONS, MODEL_SYSTEMS
 from evidencewatch.pubmed.records import PubmedRecord
 from evidencewatch.watch.watchlist import Watchlist
 
 if TYPE_CHECKING:
     from evidencewatch.matching.match import FormFinder, Snippet, TermFinder
-
-EFFECTS = ("resistance", "sensitivity", "no_association")
-ALTERATIONS = (
-    "nuclear_localisation",
-    "methylation",
-    "mutation",
-    "copy_number",
-    "signature",
-    "protein",
-    "mRNA",
-)
-SUBTYPES = (
-    "luminal A",
-    "luminal B",
-    "HER2-positive",
-    "triple-negative",
-    "ER-positive",
-    "basal-like",
-)
-MODEL_SYSTEMS = ("clinical_trial", "patient_cohort", "xenograft", "cell_line")  # strongest first
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from evidencewatch.config import Settings
-from evidencewatch.storage.models import Candidate, Paper, RankModel, SeedFindingRow, Status, utcnow
+from evidencewatch.core.vocabulary import Status
+from evidencewatch.storage.models import Candidate, Paper, RankModel, SeedFindingRow, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -31,17 +31,10 @@ from sqlmodel import Session, col, select
 
 from evidencewatch.config import Settings
 from evidencewatch.core.errors import ConfigError
+from evidencewatch.core.vocabulary import REJECT_REASON_LABELS, Status
 from evidencewatch.reporting import charts
 from evidencewatch.reporting.templating import doi_url, pubmed_url
-from evidencewatch.storage.models import (
-    REJECT_REASON_LABELS,
-    Candidate,
-    Digest,
-    Paper,
-    SeedFindingRow,
-    Status,
-    utcnow,
-)
+from evidencewatch.storage.models import Candidate, Digest, Paper, SeedFindingRow, utcnow
 
 THERAPY_ORDER = ("chemotherapy", "radiotherapy", "endocrine", "anti-HER2")
 UNSPECIFIED_THERAPY = "unspecified therapy"

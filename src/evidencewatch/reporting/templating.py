@@ -14,8 +14,8 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from evidencewatch.core.paths import shipped_dir
+from evidencewatch.core.vocabulary import REJECT_REASON_LABELS
 from evidencewatch.reporting.markup import highlight, highlight_terms, safe_markup
-from evidencewatch.storage.models import REJECT_REASON_LABELS
 
 
 def templates_dir() -> Path:

@@ -14,7 +14,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, select
 
 from evidencewatch.core.errors import EvidenceWatchError
-from evidencewatch.storage.models import Role, User
+from evidencewatch.core.vocabulary import Role
+from evidencewatch.storage.models import User
 
 MIN_PASSWORD_LENGTH = 8
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,79}$")

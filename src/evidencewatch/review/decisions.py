@@ -38,39 +38,24 @@ from sqlalchemy import orm
 from sqlmodel import Session, col, func, select
 
 from evidencewatch.core.errors import InvalidDecision, NotFound, ReviewConflict
-from evidencewatch.pubmed.records import PubmedRecord
-from evidencewatch.reporting.digest import Contradiction, find_contradictions
-from evidencewatch.storage.models import (
-    AuditEvent,
-    Candidate,
-    Paper,
+from evidencewatch.core.vocabulary import (
+    DIRECTIONS,
+    EDITABLE_FIELDS,
+    EFFECTS,
+    EVIDENCE_LEVELS,
+    QUEUE_STATUSES,
+    THERAPY_CLASSES,
+    UNDECIDED,
     RejectReason,
     Role,
-    SeedFindingRow,
     Status,
-    utcnow,
 )
-from evidencewatch.watch.watchlist import THERAPY_CLASSES
+from evidencewatch.pubmed.records import PubmedRecord
+from evidencewatch.reporting.digest import Contradiction, find_contradictions
+from evidencewatch.storage.models import AuditEvent, Candidate, Paper, SeedFindingRow, utcnow
 
 log = logging.getLogger(__name__)
 
-DIRECTIONS = ("up", "down", "mixed", "none")
-EFFECTS = ("resistance", "sensitivity", "no_association", "prognosis")
-EVIDENCE_LEVELS = ("A", "B", "C", "D", "E")
-EDITABLE_FIELDS = (
-    "gene",
-    "alteration",
-    "direction",
-    "effect",
-    "therapy_class",
-    "agents",
-    "subtype",
-    "model_system",
-    "evidence_level",
-    "statement",
-)
-UNDECIDED = (Status.pending.value, Status.deferred.value)
-QUEUE_STATUSES = (*(s.value for s in Status), "all")
 # What a queue row shows: loading only these keeps a page of wide rows cheap.
 _QUEUE_CANDIDATE_COLUMNS = tuple(
     getattr(Candidate, name)

@@ -7,12 +7,13 @@ Status values and reason codes live here too, as the one list that the CLI,
 the web app and the digest all read.
 """
 
-import enum
 from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
+
+from evidencewatch.core.vocabulary import Role, Status
 
 
 def utcnow() -> datetime:
@@ -25,41 +26,6 @@ def _json_column(nullable: bool = False) -> Any:
 
 def _tz_column(nullable: bool = True, index: bool = False) -> Any:
     return sa.Column(sa.DateTime(timezone=True), nullable=nullable, index=index)
-
-
-class Status(enum.StrEnum):
-    pending = "pending"
-    accepted = "accepted"
-    rejected = "rejected"
-    deferred = "deferred"
-    withdrawn = "withdrawn"  # the paper was deleted from PubMed before anyone decided
-
-
-class RejectReason(enum.StrEnum):
-    alias_collision = "alias_collision"
-    not_breast_cancer = "not_breast_cancer"
-    no_resistance_claim = "no_resistance_claim"
-    review_no_new_data = "review_no_new_data"
-    duplicate = "duplicate"
-    retracted = "retracted"
-    out_of_scope = "out_of_scope"
-
-
-REJECT_REASON_LABELS: dict[str, str] = {
-    "alias_collision": "Alias collision or wrong gene sense",
-    "not_breast_cancer": "Not breast cancer",
-    "no_resistance_claim": "No resistance claim",
-    "review_no_new_data": "Review without new data",
-    "duplicate": "Duplicate",
-    "retracted": "Retracted",
-    "out_of_scope": "Out of scope",
-}
-
-
-class Role(enum.StrEnum):
-    curator = "curator"
-    editor = "editor"
-    admin = "admin"
 
 
 class Paper(SQLModel, table=True):

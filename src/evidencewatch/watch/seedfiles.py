@@ -22,21 +22,19 @@ from typing import Any, NoReturn, cast
 
 from evidencewatch.core.errors import ConfigError, SeedFileError
 from evidencewatch.core.paths import shipped_dir
-from evidencewatch.watch.findings import Citation, Direction, Effect, SeedFinding
-from evidencewatch.watch.watchlist import (
+from evidencewatch.core.vocabulary import (
+    ALIAS_KINDS,
+    ALTERATIONS,
+    DIRECTIONS,
+    EFFECTS,
+    RESISTANCE_KINDS,
     THERAPY_CLASSES,
-    Alias,
-    TherapyTerms,
-    TrackedGene,
-    Watchlist,
 )
+from evidencewatch.watch.findings import Citation, Direction, Effect, SeedFinding
+from evidencewatch.watch.watchlist import Alias, TherapyTerms, TrackedGene, Watchlist
 
 __all__ = [
-    "ALTERATIONS",
-    "DIRECTIONS",
-    "EFFECTS",
     "FINDINGS_FILE",
-    "RESISTANCE_KINDS",
     "WATCHLIST_FILE",
     "default_seed_dir",
     "load_findings",
@@ -47,21 +45,6 @@ __all__ = [
 
 WATCHLIST_FILE = "watchlist.toml"
 FINDINGS_FILE = "findings.toml"
-
-ALTERATIONS: tuple[str, ...] = (
-    "mRNA",
-    "protein",
-    "nuclear_localisation",
-    "signature",
-    "mutation",
-    "copy_number",
-    "methylation",
-    "pathway_activity",
-)
-DIRECTIONS: tuple[str, ...] = ("up", "down", "mixed", "none")
-EFFECTS: tuple[str, ...] = ("resistance", "sensitivity", "no_association", "prognosis")
-RESISTANCE_KINDS: tuple[str, ...] = ("intrinsic", "acquired", "unspecified")
-ALIAS_KINDS: tuple[str, ...] = ("alias", "protein", "previous_symbol")
 
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SYMBOL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 TherapyClass = Literal["chemotherapy", "radiotherapy", "endocrine", "anti-HER2"]
-THERAPY_CLASSES: tuple[str, ...] = ("chemotherapy", "radiotherapy", "endocrine", "anti-HER2")
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,31 +10,30 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from evidencewatch.core.errors import InvalidDecision, ReviewConflict
+from evidencewatch.core.vocabulary import (
+    DIRECTIONS,
+    EDITABLE_FIELDS,
+    EFFECTS,
+    EVIDENCE_LEVEL_LABELS,
+    THERAPY_CLASSES,
+)
 from evidencewatch.review import decisions as review
 from evidencewatch.storage.models import Candidate, User
-from evidencewatch.watch.watchlist import THERAPY_CLASSES
 from evidencewatch.web.deps import Reader, SessionDep, SignedInUser, flash, form, render
 
 router = APIRouter()
 
-LEVELS = {
-    "A": "A · validated association",
-    "B": "B · clinical evidence",
-    "C": "C · case study",
-    "D": "D · preclinical",
-    "E": "E · inferential",
-}
 # (name, label, choices or input kind) for the accept form, in display order.
 ACCEPT_FIELDS: list[tuple[str, str, Any]] = [
     ("gene", "Gene", "text"),
     ("alteration", "Alteration", "text"),
-    ("direction", "Direction", review.DIRECTIONS),
-    ("effect", "Effect", review.EFFECTS),
+    ("direction", "Direction", DIRECTIONS),
+    ("effect", "Effect", EFFECTS),
     ("therapy_class", "Therapy class", THERAPY_CLASSES),
     ("agents", "Agents (comma-separated)", "text"),
     ("subtype", "Subtype", "text"),
     ("model_system", "Model system", "text"),
-    ("evidence_level", "Evidence level", LEVELS),
+    ("evidence_level", "Evidence level", EVIDENCE_LEVEL_LABELS),
     ("statement", "Statement, in your own words", "textarea"),
 ]
 
@@ -142,7 +141,7 @@ def _decision(
 def _edits(data: FormData, current: Candidate) -> dict[str, Any]:
     """The accept form's fields; a field left empty that was empty before confirms nothing."""
     edits: dict[str, Any] = {}
-    for name in review.EDITABLE_FIELDS:
+    for name in EDITABLE_FIELDS:
         if name not in data:
             continue
         value = str(data.get(name) or "").strip()

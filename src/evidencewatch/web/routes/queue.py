@@ -10,9 +10,8 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from evidencewatch.core.errors import InvalidDecision
+from evidencewatch.core.vocabulary import THERAPY_CLASSES, UNDECIDED, Status
 from evidencewatch.review import decisions as review
-from evidencewatch.storage.models import Status
-from evidencewatch.watch.watchlist import THERAPY_CLASSES
 from evidencewatch.web.deps import Reader, SessionDep, SignedInUser, flash, form, render, safe_next
 
 router = APIRouter()
@@ -71,7 +70,7 @@ def queue_page(
         "next_url": url(page=result.page + 1) if result.page < result.pages else None,
         "gene_url": lambda g: url(gene=g, page=0),
         "return_to": url(page=result.page if result.page > 1 else 0),
-        "can_bulk_reject": user is not None and filters["status"] in review.UNDECIDED,
+        "can_bulk_reject": user is not None and filters["status"] in UNDECIDED,
     }
     return render(request, "web/queue.html", context)
 

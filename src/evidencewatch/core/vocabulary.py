@@ -1,0 +1,122 @@
+"""Every controlled vocabulary, defined once.
+
+Validators, the seed loader, the extractor, web forms, CLI choices and
+exporters all derive their lists from here, so a value added here is
+accepted everywhere at once and no two copies can drift apart.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Status(enum.StrEnum):
+    """Where a candidate stands in review."""
+
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+    deferred = "deferred"
+    withdrawn = "withdrawn"  # the paper was deleted from PubMed before anyone decided
+
+
+UNDECIDED: tuple[str, ...] = (Status.pending.value, Status.deferred.value)
+QUEUE_STATUSES: tuple[str, ...] = (*(s.value for s in Status), "all")
+
+
+class RejectReason(enum.StrEnum):
+    """Why a curator rejected a candidate; the ranking learns per reason."""
+
+    alias_collision = "alias_collision"
+    not_breast_cancer = "not_breast_cancer"
+    no_resistance_claim = "no_resistance_claim"
+    review_no_new_data = "review_no_new_data"
+    duplicate = "duplicate"
+    retracted = "retracted"
+    out_of_scope = "out_of_scope"
+
+
+REJECT_REASON_LABELS: dict[str, str] = {
+    RejectReason.alias_collision: "Alias collision or wrong gene sense",
+    RejectReason.not_breast_cancer: "Not breast cancer",
+    RejectReason.no_resistance_claim: "No resistance claim",
+    RejectReason.review_no_new_data: "Review without new data",
+    RejectReason.duplicate: "Duplicate",
+    RejectReason.retracted: "Retracted",
+    RejectReason.out_of_scope: "Out of scope",
+}
+
+
+class Role(enum.StrEnum):
+    """What an account may do: editors and admins may change a decision already made."""
+
+    curator = "curator"
+    editor = "editor"
+    admin = "admin"
+
+
+THERAPY_CLASSES: tuple[str, ...] = ("chemotherapy", "radiotherapy", "endocrine", "anti-HER2")
+
+# The gene's change: up (over-expression, gain, activation) or down (loss, silencing).
+DIRECTIONS: tuple[str, ...] = ("up", "down", "mixed", "none")
+EFFECTS: tuple[str, ...] = ("resistance", "sensitivity", "no_association", "prognosis")
+# The extractor reads treatment response only; prognosis is a curator's call.
+EXTRACTED_EFFECTS: tuple[str, ...] = ("resistance", "sensitivity", "no_association")
+
+# Most specific first: when a sentence names several, the extractor keeps the first.
+ALTERATIONS: tuple[str, ...] = (
+    "nuclear_localisation",
+    "methylation",
+    "mutation",
+    "copy_number",
+    "signature",
+    "protein",
+    "mRNA",
+    "pathway_activity",
+)
+SUBTYPES: tuple[str, ...] = (
+    "luminal A",
+    "luminal B",
+    "HER2-positive",
+    "triple-negative",
+    "ER-positive",
+    "basal-like",
+)
+# Strongest first.
+MODEL_SYSTEMS: tuple[str, ...] = ("clinical_trial", "patient_cohort", "xenograft", "cell_line")
+RESISTANCE_KINDS: tuple[str, ...] = ("intrinsic", "acquired", "unspecified")
+ALIAS_KINDS: tuple[str, ...] = ("alias", "protein", "previous_symbol")
+
+# CIViC's evidence levels.
+EVIDENCE_LEVEL_LABELS: dict[str, str] = {
+    "A": "A · validated association",
+    "B": "B · clinical evidence",
+    "C": "C · case study",
+    "D": "D · preclinical",
+    "E": "E · inferential",
+}
+EVIDENCE_LEVELS: tuple[str, ...] = tuple(EVIDENCE_LEVEL_LABELS)
+
+# What the machine fills in for each candidate, and a curator may correct.
+EXTRACTED_FIELDS: tuple[str, ...] = (
+    "therapy_class",
+    "agents",
+    "direction",
+    "effect",
+    "alteration",
+    "subtype",
+    "model_system",
+)
+# What a curator may set when accepting, in display order.
+EDITABLE_FIELDS: tuple[str, ...] = (
+    "gene",
+    "alteration",
+    "direction",
+    "effect",
+    "therapy_class",
+    "agents",
+    "subtype",
+    "model_system",
+    "evidence_level",
+    "statement",
+)
