@@ -17,9 +17,10 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from evidencewatch.core.errors import NotFound, ScanLockedError
-from evidencewatch.jobs.locks import as_utc, clear_lock, held_locks, scan_lock
+from evidencewatch.core.timeutil import as_utc, utcnow
+from evidencewatch.jobs.locks import clear_lock, held_locks, scan_lock
 from evidencewatch.storage.db import init_db, make_engine
-from evidencewatch.storage.models import Scan, ScanLock, utcnow
+from evidencewatch.storage.models import Scan, ScanLock
 
 
 class ListHandler(logging.Handler):

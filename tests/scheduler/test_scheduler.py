@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 from evidencewatch.config import SPECS, load_settings
 from evidencewatch.core.errors import ConfigError
 from evidencewatch.core.logs import configure_logging
+from evidencewatch.core.timeutil import utcnow
 from evidencewatch.jobs.locks import scan_lock
 from evidencewatch.scheduler import (
     DIGEST_FUNC,
@@ -35,7 +36,7 @@ from evidencewatch.scheduler import (
     run_scheduled_scan,
 )
 from evidencewatch.storage.db import init_db, make_engine
-from evidencewatch.storage.models import Candidate, Scan, utcnow
+from evidencewatch.storage.models import Candidate, Scan
 from processes import (
     captured_warnings,
     cli_env,

@@ -29,6 +29,7 @@ from sqlmodel import Session, func, select
 from evidencewatch.core.errors import EutilsError, EvidenceWatchError
 from evidencewatch.core.logs import scan_context
 from evidencewatch.core.progress import NullProgress, Progress
+from evidencewatch.core.timeutil import utcnow
 from evidencewatch.ingest.store import SaveCounts, apply_deletions, known_pmids, save_records
 from evidencewatch.pubmed.parse import iter_pubmed, parse_pubmed
 from evidencewatch.pubmed.query import QUERY_VERSION, build_queries
@@ -39,7 +40,7 @@ from evidencewatch.pubmed.records import (
     SkippedRecord,
 )
 from evidencewatch.storage.db import session_scope
-from evidencewatch.storage.models import Paper, Scan, utcnow
+from evidencewatch.storage.models import Paper, Scan
 
 if TYPE_CHECKING:
     from evidencewatch.matching.match import Matcher

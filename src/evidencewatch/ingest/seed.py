@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, select
 
-from evidencewatch.storage.models import SeedFindingRow, utcnow
+from evidencewatch.core.timeutil import utcnow
+from evidencewatch.storage.models import SeedFindingRow
 from evidencewatch.watch.findings import SeedFinding
 
 if TYPE_CHECKING:

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
+from evidencewatch.core.timeutil import utcnow
 from evidencewatch.core.vocabulary import EXTRACTED_FIELDS, Status
 from evidencewatch.pubmed.records import PubmedRecord
-from evidencewatch.storage.models import AuditEvent, Candidate, Paper, utcnow
+from evidencewatch.storage.models import AuditEvent, Candidate, Paper
 
 if TYPE_CHECKING:
     from evidencewatch.matching.match import CandidateDraft, Matcher

@@ -32,7 +32,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -40,7 +40,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from evidencewatch.core.errors import NotFound, ScanLockedError
-from evidencewatch.storage.models import ScanLock, utcnow
+from evidencewatch.core.timeutil import as_utc, utcnow
+from evidencewatch.storage.models import ScanLock
 
 log = logging.getLogger("evidencewatch.jobs.locks")
 
@@ -50,11 +51,6 @@ _table = ScanLock.__table__  # type: ignore[attr-defined]
 def make_holder(role: str = "scan") -> str:
     """A holder name that says where the lock is held: ``host:pid:role-token``."""
     return f"{socket.gethostname()}:{os.getpid()}:{role}-{uuid.uuid4().hex[:8]}"
-
-
-def as_utc(value: datetime) -> datetime:
-    """SQLite hands timestamps back naive; every timestamp evidencewatch writes is UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 @dataclass

@@ -29,11 +29,12 @@ from sqlmodel import Session, col, func, select
 
 from evidencewatch.config import Settings
 from evidencewatch.core.errors import ConfigError
+from evidencewatch.core.timeutil import as_utc, utcnow
 from evidencewatch.core.vocabulary import Status
 from evidencewatch.ingest.scan import watermark
-from evidencewatch.jobs.locks import as_utc, held_locks
+from evidencewatch.jobs.locks import held_locks
 from evidencewatch.storage.db import head_revision, schema_revision
-from evidencewatch.storage.models import Candidate, Scan, utcnow
+from evidencewatch.storage.models import Candidate, Scan
 
 JOBSTORE_TABLE = "apscheduler_jobs"
 

@@ -60,8 +60,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from evidencewatch.config import Settings
+from evidencewatch.core.timeutil import utcnow
 from evidencewatch.core.vocabulary import Status
-from evidencewatch.storage.models import Candidate, Paper, RankModel, SeedFindingRow, utcnow
+from evidencewatch.storage.models import Candidate, Paper, RankModel, SeedFindingRow
 
 log = logging.getLogger(__name__)
 

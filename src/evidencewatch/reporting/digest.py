@@ -31,10 +31,11 @@ from sqlmodel import Session, col, select
 
 from evidencewatch.config import Settings
 from evidencewatch.core.errors import ConfigError
+from evidencewatch.core.timeutil import utcnow
 from evidencewatch.core.vocabulary import REJECT_REASON_LABELS, Status
+from evidencewatch.pubmed.links import doi_url, pubmed_url
 from evidencewatch.reporting import charts
-from evidencewatch.reporting.templating import doi_url, pubmed_url
-from evidencewatch.storage.models import Candidate, Digest, Paper, SeedFindingRow, utcnow
+from evidencewatch.storage.models import Candidate, Digest, Paper, SeedFindingRow
 
 THERAPY_ORDER = ("chemotherapy", "radiotherapy", "endocrine", "anti-HER2")
 UNSPECIFIED_THERAPY = "unspecified therapy"

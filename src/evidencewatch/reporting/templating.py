@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from evidencewatch.core.paths import shipped_dir
 from evidencewatch.core.vocabulary import REJECT_REASON_LABELS
+from evidencewatch.pubmed.links import doi_url, pubmed_url
 from evidencewatch.reporting.markup import highlight, highlight_terms, safe_markup
 
 
@@ -23,14 +23,6 @@ def templates_dir() -> Path:
     if found is not None:
         return found
     raise FileNotFoundError("evidencewatch templates not found (neither packaged nor in checkout)")
-
-
-def pubmed_url(pmid: int | str) -> str:
-    return f"https://pubmed.ncbi.nlm.nih.gov/{int(pmid)}/"
-
-
-def doi_url(doi: str) -> str:
-    return "https://doi.org/" + quote(doi, safe="/:;()._-")
 
 
 def fmt_date(value: date | datetime | None, fmt: str = "%Y-%m-%d") -> str:

@@ -38,6 +38,7 @@ from sqlalchemy import orm
 from sqlmodel import Session, col, func, select
 
 from evidencewatch.core.errors import InvalidDecision, NotFound, ReviewConflict
+from evidencewatch.core.timeutil import utcnow
 from evidencewatch.core.vocabulary import (
     DIRECTIONS,
     EDITABLE_FIELDS,
@@ -52,7 +53,7 @@ from evidencewatch.core.vocabulary import (
 )
 from evidencewatch.pubmed.records import PubmedRecord
 from evidencewatch.reporting.digest import Contradiction, find_contradictions
-from evidencewatch.storage.models import AuditEvent, Candidate, Paper, SeedFindingRow, utcnow
+from evidencewatch.storage.models import AuditEvent, Candidate, Paper, SeedFindingRow
 
 log = logging.getLogger(__name__)
 

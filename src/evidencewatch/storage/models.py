@@ -7,17 +7,14 @@ Status values and reason codes live here too, as the one list that the CLI,
 the web app and the digest all read.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from evidencewatch.core.timeutil import utcnow
 from evidencewatch.core.vocabulary import Role, Status
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _json_column(nullable: bool = False) -> Any:

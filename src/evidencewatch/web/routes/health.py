@@ -27,9 +27,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from evidencewatch.config import Settings
 from evidencewatch.core.errors import ConfigError
-from evidencewatch.jobs.locks import as_utc
+from evidencewatch.core.timeutil import as_utc, utcnow
 from evidencewatch.storage.db import head_revision, schema_revision
-from evidencewatch.storage.models import Scan, utcnow
+from evidencewatch.storage.models import Scan
 
 router = APIRouter()
 

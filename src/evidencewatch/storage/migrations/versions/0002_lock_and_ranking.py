@@ -6,7 +6,7 @@ Create Date: 2026-11-25 11:17:48.522898
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0002"
