@@ -9,6 +9,7 @@ as a *string to be sanitised*, for display through the allow-list renderer.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -109,6 +110,11 @@ class PubmedRecord:
     book_title: str | None = None
 
     @property
+    def text(self) -> str:
+        """Title and abstract as one text: what matching, extraction and ranking all read."""
+        return title_and_abstract(self.title, (section.text for section in self.abstract))
+
+    @property
     def abstract_text(self) -> str:
         """The abstract as plain text, sections joined with their labels."""
         parts = []
@@ -203,3 +209,12 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value
+
+
+def title_and_abstract(title: str, sections: Iterable[str]) -> str:
+    """The one text built from a paper: its title, then each abstract section on its own line.
+
+    Offsets the matcher reports (snippets, mention spans) are offsets into this text, so
+    every stage that reads a paper builds it here.
+    """
+    return "\n".join((title, *sections))
