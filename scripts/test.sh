@@ -7,14 +7,27 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
-if ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing Debian's chromium for the browser tests..."
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "chromium is missing and cannot be installed here: browser tests will be skipped" >&2
+# What the suite needs from Debian: chromium for the browser tests, a PostgreSQL
+# server for the PostgreSQL half. Installed when missing and we are root; in CI
+# (CI set) a part that is still missing fails the run instead of skipping tests.
+need() {  # need WHAT PACKAGE TEST-COMMAND
+  local what=$1 package=$2
+  shift 2
+  if ! "$@" >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian's $package for the $what tests..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
   fi
-fi
+  if ! "$@" >/dev/null 2>&1; then
+    if [ -n "${CI:-}" ]; then
+      echo "error: $package is missing and could not be installed: the $what tests cannot run" >&2
+      exit 1
+    fi
+    echo "warning: $package is missing and cannot be installed here: $what tests will be skipped" >&2
+  fi
+}
+pg_server() { ls /usr/lib/postgresql/*/bin/initdb; }
+need browser chromium command -v chromium
+need PostgreSQL postgresql pg_server
 
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
 PG_DIR=""
@@ -38,8 +51,6 @@ if [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ]; then
   run_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U evidencewatch evidencewatch_test
   export EVIDENCEWATCH_TEST_POSTGRES_URL="postgresql+psycopg://evidencewatch@127.0.0.1:$PG_PORT/evidencewatch_test"
   echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
-else
-  echo "PostgreSQL server binaries not found: PostgreSQL tests will be skipped" >&2
 fi
 
 $BIN/pytest "$@"
