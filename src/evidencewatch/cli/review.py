@@ -4,6 +4,9 @@ The same :mod:`evidencewatch.review` functions and audit events as the web
 app. The actor is ``--as NAME`` or else ``$USER``. Roles apply as on the web:
 when the actor is a web user, their role counts; any other name acts as a
 curator (so changing a decision already made needs ``--as`` an editor).
+
+The ``review`` group makes the ``on_decided`` callback once (retraining the
+ranking) and hands it to the decision commands in a :class:`ReviewContext`.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ import getpass
 import json
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from sqlmodel import Session
@@ -29,31 +33,49 @@ from evidencewatch.core.vocabulary import (
     Role,
     Status,
 )
-from evidencewatch.review import decisions as reviewing
+from evidencewatch.review import decisions
 from evidencewatch.review.accounts import get_user
+from evidencewatch.review.decisions import DecisionHook
+from evidencewatch.review.detail import CandidateDetail, candidate_detail, get_candidate
+from evidencewatch.review.queue import queue
 from evidencewatch.storage.db import session_scope
 from evidencewatch.storage.models import Candidate
 
-F = TypeVar("F", bound=Callable[..., Any])
 STATUS_CHOICES = [*(s.value for s in Status), "all"]
+# (session, actor name, actor role, expected version) -> the decided candidate
+Decide = Callable[[Session, str, str, int], Candidate]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewContext:
+    """What the decision commands share: the app, and what runs after each decision."""
+
+    app: AppContext
+    on_decided: DecisionHook | None = None
+
+
+pass_review = click.make_pass_decorator(ReviewContext)
 
 
 @click.group()
-@pass_app
-def review(app: AppContext) -> None:
+@click.pass_context
+def review(ctx: click.Context) -> None:
     """List, show and decide candidates (paper x gene) in the review queue."""
     from evidencewatch.ranking.model import retrain_hook
-    from evidencewatch.review.decisions import register_decision_hook
 
-    # Decisions made here count towards retraining, exactly as in the web app.
-    register_decision_hook(retrain_hook(app.settings), name="ranking.retrain")
+    app = ctx.find_object(AppContext)
+    if app is None:
+        raise click.UsageError("evidencewatch review runs under the evidencewatch command")
+    # Decisions made here count towards retraining, exactly as in the web app. The
+    # subcommands still find the AppContext further up the context chain.
+    ctx.obj = ReviewContext(app, on_decided=retrain_hook(app.settings))
 
 
-def decision_options(func: F) -> F:
-    """The options every decision takes, and the app context and error handling."""
+def decision_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every decision takes, and the review context and error handling."""
     for option in (
         handle_errors,
-        pass_app,
+        pass_review,
         click.option("--as", "actor", help="Who decides (default: $USER)."),
         click.option("--expected-version", type=int, help="Refuse if the candidate changed since."),
         click.option("--note"),
@@ -85,7 +107,7 @@ def list_(
         evidencewatch review list --gene ESR1 --limit 20
     """
     with session_scope(app.ready_engine()) as session:
-        page = reviewing.queue(
+        page = queue(
             session=session, status=status, gene=gene, therapy_class=therapy, per_page=limit
         )
     rows = [
@@ -109,7 +131,8 @@ def list_(
         return
     click.echo(f"{page.total} {status} candidates" + (f", showing {len(rows)}" if rows else ""))
     for r in rows:
-        title = r["title"] if len(r["title"]) <= 70 else r["title"][:67] + "..."
+        title = str(r["title"])
+        title = title if len(title) <= 70 else title[:67] + "..."
         click.echo(
             f"{r['id']:>7}  {r['score']:6.2f}  {r['gene']:<8} {r['status']:<9} {r['pmid']:<9} "
             f"{r['therapy_class'] or '-':<13} {title}"
@@ -129,7 +152,7 @@ def show(app: AppContext, candidate_id: int, as_json: bool) -> None:
         evidencewatch review show 42 --json
     """
     with session_scope(app.ready_engine()) as session:
-        data = detail_json(reviewing.candidate_detail(session=session, candidate_id=candidate_id))
+        data = detail_json(candidate_detail(session=session, candidate_id=candidate_id))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, default=_jsonable))
         return
@@ -150,7 +173,7 @@ def show(app: AppContext, candidate_id: int, as_json: bool) -> None:
 @click.option("--level", "evidence_level", type=click.Choice(EVIDENCE_LEVELS))
 @decision_options
 def accept(
-    app: AppContext,
+    reviewing: ReviewContext,
     candidate_id: int,
     note: str | None,
     expected_version: int | None,
@@ -167,7 +190,7 @@ def accept(
     edits = {name: value for name, value in fields.items() if value is not None}
 
     def decide(session: Session, name: str, role: str, version: int) -> Candidate:
-        return reviewing.accept(
+        return decisions.accept(
             session=session,
             candidate_id=candidate_id,
             actor=name,
@@ -175,9 +198,10 @@ def accept(
             expected_version=version,
             edits=edits,
             note=note,
+            on_decided=reviewing.on_decided,
         )
 
-    _decide(app, candidate_id, actor, expected_version, decide)
+    _decide(reviewing.app, candidate_id, actor, expected_version, decide)
 
 
 @review.command()
@@ -190,7 +214,7 @@ def accept(
 )
 @decision_options
 def reject(
-    app: AppContext,
+    reviewing: ReviewContext,
     candidate_id: int,
     reason: str,
     note: str | None,
@@ -205,7 +229,7 @@ def reject(
     """
 
     def decide(session: Session, name: str, role: str, version: int) -> Candidate:
-        return reviewing.reject(
+        return decisions.reject(
             session=session,
             candidate_id=candidate_id,
             actor=name,
@@ -213,16 +237,17 @@ def reject(
             expected_version=version,
             reason=reason,
             note=note,
+            on_decided=reviewing.on_decided,
         )
 
-    _decide(app, candidate_id, actor, expected_version, decide)
+    _decide(reviewing.app, candidate_id, actor, expected_version, decide)
 
 
 @review.command(name="defer")
 @click.argument("candidate_id", type=int)
 @decision_options
 def defer_(
-    app: AppContext,
+    reviewing: ReviewContext,
     candidate_id: int,
     note: str | None,
     expected_version: int | None,
@@ -236,16 +261,17 @@ def defer_(
     """
 
     def decide(session: Session, name: str, role: str, version: int) -> Candidate:
-        return reviewing.defer(
+        return decisions.defer(
             session=session,
             candidate_id=candidate_id,
             actor=name,
             role=role,
             expected_version=version,
             note=note,
+            on_decided=reviewing.on_decided,
         )
 
-    _decide(app, candidate_id, actor, expected_version, decide)
+    _decide(reviewing.app, candidate_id, actor, expected_version, decide)
 
 
 def _decide(
@@ -253,16 +279,14 @@ def _decide(
     candidate_id: int,
     actor: str | None,
     expected_version: int | None,
-    decide: Any,
+    decide: Decide,
 ) -> None:
     name = actor or os.environ.get("USER") or getpass.getuser()
     with session_scope(app.ready_engine()) as session:
         user = get_user(session=session, username=name)
         role = user.role if user is not None and user.active else Role.curator.value
         if expected_version is None:
-            expected_version = reviewing.get_candidate(
-                session=session, candidate_id=candidate_id
-            ).version
+            expected_version = get_candidate(session=session, candidate_id=candidate_id).version
         candidate = decide(session, name, role, expected_version)
         summary = (
             f"{candidate.status} candidate {candidate.id} ({candidate.gene}, PMID "
@@ -271,7 +295,7 @@ def _decide(
     click.echo(summary)
 
 
-def detail_json(detail: reviewing.CandidateDetail) -> dict[str, Any]:
+def detail_json(detail: CandidateDetail) -> dict[str, Any]:
     """Everything about a candidate as JSON-ready data."""
     cand, paper = detail.candidate, detail.paper
     return {
