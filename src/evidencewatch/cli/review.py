@@ -16,16 +16,15 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 import click
 from sqlmodel import Session
 
+from evidencewatch.cli.candidate_view import detail_json, json_default, print_detail
 from evidencewatch.cli.context import AppContext, handle_errors, pass_app
 from evidencewatch.core.vocabulary import (
     DIRECTIONS,
-    EDITABLE_FIELDS,
     EFFECTS,
     EVIDENCE_LEVELS,
     REJECT_REASON_LABELS,
@@ -36,7 +35,7 @@ from evidencewatch.core.vocabulary import (
 from evidencewatch.review import decisions
 from evidencewatch.review.accounts import get_user
 from evidencewatch.review.decisions import DecisionHook
-from evidencewatch.review.detail import CandidateDetail, candidate_detail, get_candidate
+from evidencewatch.review.detail import candidate_detail, get_candidate
 from evidencewatch.review.queue import queue
 from evidencewatch.storage.db import session_scope
 from evidencewatch.storage.models import Candidate
@@ -154,9 +153,9 @@ def show(app: AppContext, candidate_id: int, as_json: bool) -> None:
     with session_scope(app.ready_engine()) as session:
         data = detail_json(candidate_detail(session=session, candidate_id=candidate_id))
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, default=_jsonable))
+        click.echo(json.dumps(data, ensure_ascii=False, default=json_default))
         return
-    _print_detail(data)
+    print_detail(data)
 
 
 @review.command()
@@ -293,113 +292,3 @@ def _decide(
             f"{candidate.pmid}) as {name}; now version {candidate.version}"
         )
     click.echo(summary)
-
-
-def detail_json(detail: CandidateDetail) -> dict[str, Any]:
-    """Everything about a candidate as JSON-ready data."""
-    cand, paper = detail.candidate, detail.paper
-    return {
-        "candidate": cand.model_dump(),
-        "paper": {
-            "pmid": paper.pmid,
-            "title": paper.title,
-            "journal": paper.journal,
-            "pub_date": paper.pub_date,
-            "crdt": paper.crdt,
-            "doi": paper.doi,
-            "pmcid": paper.pmcid,
-            "is_retracted": paper.is_retracted,
-            "is_review": paper.is_review,
-            "deleted_at": paper.deleted_at,
-            "abstract": detail.record.abstract_text if detail.record else "",
-        },
-        "other_candidates": [
-            {"id": s.id, "gene": s.gene, "status": s.status, "score": s.score}
-            for s in detail.siblings
-        ],
-        "already_accepted": [s.id for s in detail.accepted_siblings],
-        "contradictions": [
-            {
-                "basis": x.basis,
-                "opposing": x.opposing.seed_id or x.opposing.candidate_id,
-                "opposing_direction": x.opposing.direction,
-                "opposing_effect": x.opposing.effect,
-                "opposing_text": x.opposing.text,
-            }
-            for x in detail.contradictions
-        ],
-        "seed_findings": [
-            {
-                "id": f.id,
-                "claim": f.claim,
-                "therapy_class": f.therapy_class,
-                "effect": f.effect,
-                "citations": f.citations,
-            }
-            for f in detail.seed_findings
-        ],
-        "history": [e.model_dump(exclude={"candidate_id"}) for e in detail.history],
-    }
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def _print_detail(data: dict[str, Any]) -> None:
-    cand, paper = data["candidate"], data["paper"]
-    echo = click.echo
-    echo(
-        f"candidate {cand['id']}: {cand['gene']} · PMID {paper['pmid']} · {cand['status']} "
-        f"(version {cand['version']}) · score {cand['score']:.2f}"
-    )
-    echo(f"  {paper['title']}")
-    echo(
-        f"  {paper['journal']} {paper['pub_date']}"
-        + (f" · doi:{paper['doi']}" if paper["doi"] else "")
-    )
-    if paper["is_retracted"]:
-        echo("  WARNING: this paper is retracted")
-    if paper["deleted_at"]:
-        echo(f"  WARNING: deleted from PubMed on {_jsonable(paper['deleted_at'])}")
-    if data["already_accepted"]:
-        echo(f"  note: evidence from this paper is already accepted: {data['already_accepted']}")
-    for x in data["contradictions"]:
-        echo(
-            f"  CONTRADICTION: opposes {x['basis']} {x['opposing']} "
-            f"({x['opposing_direction']} -> {x['opposing_effect']}): {x['opposing_text']}"
-        )
-    echo("fields:")
-    for name in EDITABLE_FIELDS:
-        value = cand.get(name)
-        shown = ", ".join(value) if isinstance(value, list) else (value or "-")
-        echo(f"  {name:<15} {shown}  [{cand['provenance'].get(name, '-')}]")
-    if cand.get("reject_reason"):
-        echo(f"  {'reject_reason':<15} {cand['reject_reason']}")
-    if cand.get("note"):
-        echo(f"  {'note':<15} {cand['note']}")
-    echo("snippets:")
-    for s in cand["snippets"]:
-        echo(f"  [{s.get('section', '')}] {s.get('text', '')}")
-    echo("reasons:")
-    for r in cand["reasons"]:
-        echo(
-            f"  {float(r.get('weight') or 0):+6.2f}  {r.get('feature', '')}  {r.get('detail', '')}"
-        )
-    if data["other_candidates"]:
-        echo("other genes in this paper:")
-        for o in data["other_candidates"]:
-            echo(f"  {o['id']:>7}  {o['gene']:<8} {o['status']}")
-    echo("history:")
-    for e in data["history"]:
-        change = ", ".join(
-            f"{k}: {v[0]!r} -> {v[1]!r}" if isinstance(v, list) and len(v) == 2 else f"{k}: {v!r}"
-            for k, v in (e["changes"] or {}).items()
-        )
-        extra = " · ".join(x for x in (e["reason"] or "", e["note"] or "", change) if x)
-        echo(
-            f"  {_jsonable(e['at'])}  {e['actor']:<10} {e['action']:<9} "
-            f"{e['from_status'] or ''}->{e['to_status'] or ''}  {extra}"
-        )
