@@ -171,3 +171,24 @@ def test_user_add_refuses_a_duplicate_name_and_a_short_password(run):
     assert dup.exit_code == 2 and "already exists" in dup.stderr
     short = run("user", "add", "carol", "--password-stdin", input="short\n")
     assert short.exit_code == 2 and "at least 8 characters" in short.stderr
+
+
+def test_the_review_group_hands_its_on_decided_callback_to_each_decision(run, two, monkeypatch):
+    from evidencewatch.review import decisions
+
+    handed: list[tuple[str, object]] = []
+
+    def spy(verb, real):
+        def decide(**kwargs):
+            handed.append((verb, kwargs.get("on_decided")))
+            return real(**kwargs)
+
+        return decide
+
+    for verb in ("accept", "reject", "defer"):
+        monkeypatch.setattr(decisions, verb, spy(verb, getattr(decisions, verb)))
+    assert run("review", "reject", str(two[0]), "--reason", "duplicate").exit_code == 0
+    assert run("review", "defer", str(two[1])).exit_code == 0
+    assert run("review", "accept", str(two[1]), "--statement", "s").exit_code == 0
+    assert [verb for verb, _hook in handed] == ["reject", "defer", "accept"]
+    assert all(callable(hook) for _verb, hook in handed)

@@ -238,19 +238,16 @@ def test_decision_hook_retrains_through_the_review_engine(session, decided):
     from evidencewatch.review import decisions as review
 
     hook = ranking.retrain_hook(load_settings(env={}, retrain_after_decisions=1))
-    review.register_decision_hook(hook)
-    try:
-        cand = decided["undecided"][2]
-        review.reject(
-            session=session,
-            candidate_id=cand.id,
-            actor="alice",
-            expected_version=cand.version,
-            reason="not_breast_cancer",
-        )
-        session.commit()
-    finally:
-        review.DECISION_HOOKS.remove(hook)
+    cand = decided["undecided"][2]
+    review.reject(
+        session=session,
+        candidate_id=cand.id,
+        actor="alice",
+        expected_version=cand.version,
+        reason="not_breast_cancer",
+        on_decided=hook,
+    )
+    session.commit()
 
     model = ranking.latest_model(session=session)
     assert model is not None and model.decisions_seen == 9

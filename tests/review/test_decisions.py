@@ -1,131 +1,20 @@
-"""Queue rules and curator decisions (evidencewatch.review)."""
+"""Curator decisions and their audit events (evidencewatch.review.decisions)."""
 
 from __future__ import annotations
-
-from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import Session, select
 
-from evidencewatch.core.errors import InvalidDecision, NotFound, ReviewConflict
+from evidencewatch.core.errors import InvalidDecision, ReviewConflict
 from evidencewatch.review import decisions as review
+from evidencewatch.review import detail as details
+from evidencewatch.review import queue as queueing
 from evidencewatch.storage.models import AuditEvent, Candidate, SeedFindingRow
 from factories import make_candidate, make_paper
 
 
 def _events(session: Session, candidate_id: int) -> list[AuditEvent]:
-    return review.history(session=session, candidate_id=candidate_id)
-
-
-# --- queue ----------------------------------------------------------------------------------
-
-
-def test_queue_ranks_by_score_then_newest_and_shows_only_pending_by_default(session):
-    a = make_candidate(session, None, "ESR1", score=2.0)
-    b = make_candidate(session, None, "ABCB1", score=5.0)
-    c = make_candidate(session, None, "ERBB2", score=2.0)
-    make_candidate(session, None, "TOP2A", score=9.0, status="rejected")
-    page = review.queue(session=session)
-    assert [i.candidate.id for i in page.items] == [b.id, c.id, a.id]
-    assert page.total == 3 and page.pages == 1
-
-
-def test_queue_filters_by_gene_therapy_status_and_queued_date(session):
-    early = datetime(2026, 1, 5, 23, 59, tzinfo=UTC)
-    late = datetime(2026, 6, 5, 0, 1, tzinfo=UTC)
-    e1 = make_candidate(session, None, "ESR1", score=1, created_at=early)
-    l1 = make_candidate(
-        session, None, "ESR1", score=2, therapy_class="chemotherapy", created_at=late
-    )
-    l2 = make_candidate(session, None, "ABCB1", score=3, status="accepted", created_at=late)
-    ids = lambda page: [i.candidate.id for i in page.items]  # noqa: E731
-    assert ids(review.queue(session=session, gene="ESR1")) == [l1.id, e1.id]  # by score
-    assert ids(review.queue(session=session, therapy_class="chemotherapy")) == [l1.id]
-    assert ids(review.queue(session=session, since=date(2026, 3, 1))) == [l1.id]
-    assert ids(review.queue(session=session, until=date(2026, 3, 1))) == [e1.id]
-    # both ends are whole days, inclusive
-    assert ids(review.queue(session=session, since=date(2026, 6, 5))) == [l1.id]
-    assert ids(review.queue(session=session, until=date(2026, 1, 5))) == [e1.id]
-    assert ids(review.queue(session=session, until=date(2026, 1, 4))) == []
-    assert ids(review.queue(session=session, status="accepted")) == [l2.id]
-    assert ids(review.queue(session=session, status="all")) == [l2.id, l1.id, e1.id]
-    assert review.queue(session=session, since=date(2026, 3, 1)).total == 1
-
-
-def test_queue_rejects_an_unknown_status_naming_the_field(session):
-    with pytest.raises(InvalidDecision, match="status"):
-        review.queue(session=session, status="maybe")
-
-
-def test_queue_paginates_and_clamps_the_page_number(session):
-    for n in range(7):
-        make_candidate(session, None, "ESR1", score=10 - n)
-    first = review.queue(session=session, per_page=3)
-    third = review.queue(session=session, per_page=3, page=3)
-    beyond = review.queue(session=session, per_page=3, page=99)
-    assert (first.total, first.pages, len(first.items)) == (7, 3, 3)
-    assert len(third.items) == 1 and third.page == 3
-    assert beyond.page == 3
-
-
-def test_queue_item_carries_title_markup_and_the_strongest_reason(session):
-    paper = make_paper(session, title="ESR1 <b>bold</b> claim")
-    make_candidate(
-        session,
-        paper,
-        "ESR1",
-        reasons=[
-            {"feature": "small", "weight": 0.1, "detail": ""},
-            {"feature": "model:svm", "weight": -3.0, "detail": "strong negative"},
-        ],
-    )
-    [item] = review.queue(session=session).items
-    assert item.title_markup == "ESR1 &lt;b&gt;bold&lt;/b&gt; claim"
-    assert item.top_reason == "model:svm: strong negative"
-
-
-def test_gene_counts_count_candidates_per_gene_in_a_status(session):
-    for gene in ("ESR1", "ESR1", "ABCB1"):
-        make_candidate(session, None, gene)
-    make_candidate(session, None, "ABCB1", status="accepted")
-    assert review.gene_counts(session=session) == [("ESR1", 2), ("ABCB1", 1)]
-    assert review.gene_counts(session=session, status="accepted") == [("ABCB1", 1)]
-
-
-def test_next_pending_follows_queue_order_and_wraps_around(session):
-    a = make_candidate(session, None, "ESR1", score=3)
-    b = make_candidate(session, None, "ESR1", score=2)
-    c = make_candidate(session, None, "ESR1", score=2)  # same score, newer: before b
-    assert review.next_pending(session=session, after=a) == c.id
-    assert review.next_pending(session=session, after=c) == b.id
-    assert review.next_pending(session=session, after=b) == a.id
-
-
-# --- detail ---------------------------------------------------------------------------------
-
-
-def test_candidate_detail_bundles_paper_record_siblings_findings_and_history(session):
-    paper = make_paper(session, title="ESR1 and ERBB2")
-    cand = make_candidate(session, paper, "ESR1")
-    sib = make_candidate(session, paper, "ERBB2", status="accepted")
-    session.add(SeedFindingRow(id="esr1-mut", genes=["ESR1", "PGR"], claim="ESR1 claim"))
-    session.add(SeedFindingRow(id="other", genes=["TOP2A"], claim="other"))
-    session.flush()
-    detail = review.candidate_detail(session=session, candidate_id=cand.id)
-    assert detail.paper.pmid == paper.pmid
-    assert detail.record is not None and detail.record.title == "ESR1 and ERBB2"
-    assert [s.id for s in detail.siblings] == [sib.id]
-    assert [s.id for s in detail.accepted_siblings] == [sib.id]
-    assert [f.id for f in detail.seed_findings] == ["esr1-mut"]
-    assert [e.action for e in detail.history] == ["created"]
-
-
-def test_unknown_candidate_raises_not_found(session):
-    with pytest.raises(NotFound, match="candidate 999"):
-        review.candidate_detail(session=session, candidate_id=999)
-
-
-# --- decisions ------------------------------------------------------------------------------
+    return details.history(session=session, candidate_id=candidate_id)
 
 
 def test_accept_with_edits_marks_fields_as_curator_and_audits_old_values(session):
@@ -233,8 +122,8 @@ def test_defer_takes_the_candidate_out_of_the_pending_queue(session):
     review.defer(
         session=session, candidate_id=cand.id, actor="a", expected_version=1, note="full text"
     )
-    assert review.queue(session=session).total == 0
-    assert review.queue(session=session, status="deferred").total == 1
+    assert queueing.queue(session=session).total == 0
+    assert queueing.queue(session=session, status="deferred").total == 1
 
 
 def test_stale_version_raises_conflict_naming_who_decided_and_changes_nothing(engine):
@@ -242,7 +131,7 @@ def test_stale_version_raises_conflict_naming_who_decided_and_changes_nothing(en
         cand_id = make_candidate(setup, None, "ESR1").id
         setup.commit()
     with Session(engine) as alice, Session(engine) as bob:
-        seen_by_bob = review.get_candidate(session=bob, candidate_id=cand_id)
+        seen_by_bob = details.get_candidate(session=bob, candidate_id=cand_id)
         assert seen_by_bob.version == 1
         review.reject(
             session=alice,
@@ -349,54 +238,45 @@ def test_audit_is_append_only_each_decision_adds_one_event_and_keeps_the_rest(se
     assert len(total) == 4
 
 
-def test_decision_hooks_run_after_each_decision_and_a_failing_hook_does_not_undo_it(
-    session, monkeypatch
-):
-    seen: list[tuple[int, str]] = []
-    monkeypatch.setattr(review, "DECISION_HOOKS", [])
-    review.register_decision_hook(lambda s, c: seen.append((c.id, c.status)))
+def test_on_decided_runs_after_each_decision_with_the_decided_candidate(session):
+    seen: list[tuple[int, str, int]] = []
 
-    @review.register_decision_hook
-    def broken(_session, _candidate):
+    def on_decided(_session: Session, candidate: Candidate) -> None:
+        seen.append((candidate.id, candidate.status, candidate.version))
+
+    a = make_candidate(session, None, "ESR1")
+    b = make_candidate(session, None, "ESR1")
+    review.defer(
+        session=session, candidate_id=a.id, actor="a", expected_version=1, on_decided=on_decided
+    )
+    review.accept(
+        session=session,
+        candidate_id=a.id,
+        actor="a",
+        expected_version=2,
+        edits={"statement": "s"},
+        on_decided=on_decided,
+    )
+    review.bulk_reject(
+        session=session, ids=[b.id], actor="a", reason="duplicate", on_decided=on_decided
+    )
+    assert seen == [(a.id, "deferred", 2), (a.id, "accepted", 3), (b.id, "rejected", 2)]
+
+
+def test_a_failing_on_decided_is_undone_on_its_own_and_the_decision_stands(session):
+    seen: list[tuple[int, str]] = []
+
+    def broken(hook_session: Session, candidate: Candidate) -> None:
+        seen.append((candidate.id, candidate.status))
+        hook_session.add(SeedFindingRow(id="written-by-the-hook", genes=["ESR1"], claim="x"))
+        hook_session.flush()
         raise RuntimeError("retraining failed")
 
     cand = make_candidate(session, None, "ESR1")
-    review.defer(session=session, candidate_id=cand.id, actor="a", expected_version=1)
+    review.defer(
+        session=session, candidate_id=cand.id, actor="a", expected_version=1, on_decided=broken
+    )
     assert seen == [(cand.id, "deferred")]
     assert session.get(Candidate, cand.id).status == "deferred"
-
-
-def test_a_candidate_opposing_a_seed_finding_is_flagged_on_its_page_and_in_show(engine, settings):
-    """SLC7A5 low -> resistance opposes the seed's SLC7A5 high -> resistance (chemotherapy)."""
-    import json
-
-    from click.testing import CliRunner
-
-    from evidencewatch.cli.main import cli
-    from evidencewatch.review.decisions import candidate_detail
-    from evidencewatch.storage.models import SeedFindingRow
-    from factories import make_candidate, make_paper
-
-    with Session(engine) as s:
-        s.add(
-            SeedFindingRow(
-                id="slc7a5-high",
-                genes=["SLC7A5"],
-                direction="up",
-                effect="resistance",
-                therapy_class="chemotherapy",
-                claim="High SLC7A5 marks non-responders.",
-            )
-        )
-        paper = make_paper(s, pmid=99400001, title="Low SLC7A5 and anthracycline resistance")
-        cand = make_candidate(
-            s, paper, "SLC7A5", therapy_class="chemotherapy", direction="down", effect="resistance"
-        )
-        s.commit()
-        cand_id = cand.id
-        detail = candidate_detail(session=s, candidate_id=cand_id)
-    assert [x.opposing.seed_id for x in detail.contradictions] == ["slc7a5-high"]
-    shown = CliRunner().invoke(
-        cli, ["--db", settings.database_url, "review", "show", str(cand_id), "--json"]
-    )
-    assert json.loads(shown.output)["contradictions"][0]["opposing"] == "slc7a5-high"
+    assert session.get(SeedFindingRow, "written-by-the-hook") is None
+    assert [e.action for e in _events(session, cand.id)] == ["created", "deferred"]

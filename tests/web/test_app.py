@@ -479,3 +479,28 @@ def test_defer_form_records_the_note_in_the_audit_trail(client, session):
     page = client.get(f"/candidates/{cid}").text
     assert "needs the full text" in page and "pending → deferred" in page
     assert status_of(session, cid) == ("deferred", 2)
+
+
+def test_each_decision_route_runs_the_apps_on_decided_callback(settings, engine, session):
+    app = create_app(settings, engine=engine)
+    assert callable(app.state.on_decided)  # create_app's: retraining the ranking
+    seen: list[tuple[int, str]] = []
+    app.state.on_decided = lambda _session, cand: seen.append((cand.id, cand.status))
+    a, b, c, d = (make_candidate(session, None, "ESR1", score=n).id for n in (4, 3, 2, 1))
+    session.commit()
+    with TestClient(app) as client:
+        sign_in(client, session)
+        csrf, _ = form_page(client, a)
+        client.post(
+            f"/candidates/{a}/accept", data={"csrf_token": csrf, "version": "1", "statement": "s"}
+        )
+        client.post(
+            f"/candidates/{b}/reject",
+            data={"csrf_token": csrf, "version": "1", "reason": "duplicate"},
+        )
+        client.post(f"/candidates/{c}/defer", data={"csrf_token": csrf, "version": "1"})
+        client.post(
+            "/queue/bulk-reject",
+            data={"csrf_token": csrf, "ids": [str(d)], "reason": "duplicate"},
+        )
+    assert seen == [(a, "accepted"), (b, "rejected"), (c, "deferred"), (d, "rejected")]

@@ -30,7 +30,6 @@ from evidencewatch.config import Settings
 from evidencewatch.core.errors import EvidenceWatchError
 from evidencewatch.ranking.model import retrain_hook
 from evidencewatch.reporting.templating import make_env
-from evidencewatch.review.decisions import register_decision_hook
 from evidencewatch.storage.db import ensure_current, make_engine
 from evidencewatch.web import deps
 from evidencewatch.web.routes import auth, candidates, queue
@@ -75,7 +74,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = app_engine
-    register_decision_hook(retrain_hook(settings, background=True), name="ranking.retrain")
+    # Decisions made on the web count towards retraining the ranking, off the request.
+    app.state.on_decided = retrain_hook(settings, background=True)
     app.state.templates = Jinja2Templates(
         env=make_env(), context_processors=[deps.template_context]
     )

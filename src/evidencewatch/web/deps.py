@@ -5,6 +5,8 @@
 * Each session carries a CSRF token; every POST must send it back in the
   ``csrf_token`` form field, or it is refused with 403 before anything runs.
 * ``SessionDep`` is one database session per request; routes commit.
+* ``OnDecided`` is what runs after each decision (``app.state.on_decided``,
+  set by ``create_app``); decision routes pass it to the review functions.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from evidencewatch.config import Settings
 from evidencewatch.core.errors import EvidenceWatchError
+from evidencewatch.review.decisions import DecisionHook
 from evidencewatch.storage.models import User
 
 SESSION_COOKIE = "evidencewatch_session"
@@ -129,8 +132,15 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def get_decision_hook(request: Request) -> DecisionHook | None:
+    """The app's ``on_decided`` callback, or None when it has none."""
+    hook: DecisionHook | None = getattr(request.app.state, "on_decided", None)
+    return hook
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+OnDecided = Annotated[DecisionHook | None, Depends(get_decision_hook)]
 
 
 def csrf_token(request: Request) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
@@ -17,9 +19,19 @@ from evidencewatch.core.vocabulary import (
     EVIDENCE_LEVEL_LABELS,
     THERAPY_CLASSES,
 )
-from evidencewatch.review import decisions as review
+from evidencewatch.review import decisions
+from evidencewatch.review.detail import CandidateDetail, candidate_detail, get_candidate
+from evidencewatch.review.queue import next_pending
 from evidencewatch.storage.models import Candidate, User
-from evidencewatch.web.deps import Reader, SessionDep, SignedInUser, flash, form, render
+from evidencewatch.web.deps import (
+    OnDecided,
+    Reader,
+    SessionDep,
+    SignedInUser,
+    flash,
+    form,
+    render,
+)
 
 router = APIRouter()
 
@@ -42,26 +54,31 @@ ACCEPT_FIELDS: list[tuple[str, str, Any]] = [
 def candidate_page(
     request: Request, candidate_id: int, session: SessionDep, user: Reader
 ) -> Response:
-    detail = review.candidate_detail(session=session, candidate_id=candidate_id)
+    detail = candidate_detail(session=session, candidate_id=candidate_id)
     return render(request, "web/candidate.html", _context(detail, user))
 
 
 @router.post("/candidates/{candidate_id}/accept")
 def accept(
-    request: Request, candidate_id: int, session: SessionDep, user: SignedInUser
+    request: Request,
+    candidate_id: int,
+    session: SessionDep,
+    user: SignedInUser,
+    on_decided: OnDecided,
 ) -> Response:
     data = form(request)
-    current = review.get_candidate(session=session, candidate_id=candidate_id)
+    current = get_candidate(session=session, candidate_id=candidate_id)
     edits = _edits(data, current)
 
     def decide(version: int) -> Candidate:
-        return review.accept(
+        return decisions.accept(
             session=session,
             candidate_id=candidate_id,
             actor=user.username,
             expected_version=version,
             edits=edits,
             role=user.role,
+            on_decided=on_decided,
         )
 
     return _decision(request, session, user, candidate_id, "Accepted", decide)
@@ -69,12 +86,16 @@ def accept(
 
 @router.post("/candidates/{candidate_id}/reject")
 def reject(
-    request: Request, candidate_id: int, session: SessionDep, user: SignedInUser
+    request: Request,
+    candidate_id: int,
+    session: SessionDep,
+    user: SignedInUser,
+    on_decided: OnDecided,
 ) -> Response:
     data = form(request)
 
     def decide(version: int) -> Candidate:
-        return review.reject(
+        return decisions.reject(
             session=session,
             candidate_id=candidate_id,
             actor=user.username,
@@ -82,23 +103,31 @@ def reject(
             reason=str(data.get("reason") or ""),
             note=str(data.get("note") or "") or None,
             role=user.role,
+            on_decided=on_decided,
         )
 
     return _decision(request, session, user, candidate_id, "Rejected", decide)
 
 
 @router.post("/candidates/{candidate_id}/defer")
-def defer(request: Request, candidate_id: int, session: SessionDep, user: SignedInUser) -> Response:
+def defer(
+    request: Request,
+    candidate_id: int,
+    session: SessionDep,
+    user: SignedInUser,
+    on_decided: OnDecided,
+) -> Response:
     data = form(request)
 
     def decide(version: int) -> Candidate:
-        return review.defer(
+        return decisions.defer(
             session=session,
             candidate_id=candidate_id,
             actor=user.username,
             expected_version=version,
             note=str(data.get("note") or "") or None,
             role=user.role,
+            on_decided=on_decided,
         )
 
     return _decision(request, session, user, candidate_id, "Deferred", decide)
@@ -106,11 +135,11 @@ def defer(request: Request, candidate_id: int, session: SessionDep, user: Signed
 
 def _decision(
     request: Request,
-    session: SessionDep,
+    session: Session,
     user: User,
     candidate_id: int,
     done: str,
-    decide: Any,
+    decide: Callable[[int], Candidate],
 ) -> Response:
     """Run ``decide``; redirect to the next pending candidate, or re-render with the problem."""
     data = form(request)
@@ -123,11 +152,11 @@ def _decision(
     except (ReviewConflict, InvalidDecision) as exc:
         session.rollback()
         status = int(getattr(exc, "status", 400))
-        detail = review.candidate_detail(session=session, candidate_id=candidate_id)
+        detail = candidate_detail(session=session, candidate_id=candidate_id)
         keep_version = None if isinstance(exc, ReviewConflict) else version
         context = _context(detail, user, submitted=data, problem=str(exc), version=keep_version)
         return render(request, "web/candidate.html", context, status_code=status)
-    next_id = review.next_pending(session=session, after=candidate)
+    next_id = next_pending(session=session, after=candidate)
     session.commit()
     flash(
         request,
@@ -151,7 +180,7 @@ def _edits(data: FormData, current: Candidate) -> dict[str, Any]:
 
 
 def _context(
-    detail: review.CandidateDetail,
+    detail: CandidateDetail,
     user: User | None,
     *,
     submitted: FormData | None = None,
@@ -177,7 +206,7 @@ def _context(
             reject_values.update({k: str(submitted.get(k) or "") for k in reject_values})
         else:
             defer_note = str(submitted.get("note") or "")
-    may = user is not None and review.may_decide(user.role, cand.status)
+    may = user is not None and decisions.may_decide(user.role, cand.status)
     return {
         "detail": detail,
         "candidate": cand,

@@ -66,27 +66,13 @@ def make_router(
     @router.get("/digests", response_class=HTMLResponse, name="digests")
     def list_digests(request: Request, session: SessionDep, env: EnvDep) -> HTMLResponse:
         """The stored digests, newest first."""
-        digests = session.exec(
-            select(Digest)
-            .order_by(col(Digest.created_at).desc(), col(Digest.id).desc())
-            .limit(LIST_LIMIT)
-        ).all()
-        rows = [
-            {
-                "id": d.id,
-                "title": d.title,
-                "period_from": d.period_from,
-                "period_to": d.period_to,
-                "created_at": d.created_at,
-                "summary": d.summary or {},
-                "mailed_to": d.mailed_to or [],
-            }
-            for d in digests
-        ]
         layout = base_template if _exists(env, base_template) else FALLBACK_LAYOUT
-        context = page_context(request)
         html = env.get_template("web/digests.html").render(
-            **context, request=request, digests=rows, layout=layout, limit=LIST_LIMIT
+            **page_context(request),
+            request=request,
+            digests=_digest_rows(session),
+            layout=layout,
+            limit=LIST_LIMIT,
         )
         return HTMLResponse(html)
 
@@ -94,26 +80,53 @@ def make_router(
     @router.get("/digests/{digest_id}.md", response_class=PlainTextResponse, name="digest_md")
     def digest_markdown(digest_id: int, session: SessionDep) -> PlainTextResponse:
         """One digest as Markdown."""
-        digest = _get(session, digest_id)
-        return PlainTextResponse(
-            digest.markdown,
-            media_type="text/markdown; charset=utf-8",
-            headers={
-                "Content-Disposition": f'inline; filename="digest-{digest.period_to}.md"',
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return _markdown(_get(session, digest_id))
 
     @router.get("/digests/{digest_id}", response_class=HTMLResponse, name="digest")
     def digest_html(digest_id: int, session: SessionDep) -> HTMLResponse:
         """One digest: the stored HTML document, exactly as it was mailed."""
-        digest = _get(session, digest_id)
-        return HTMLResponse(
-            digest.html,
-            headers={"Content-Security-Policy": DIGEST_CSP, "X-Content-Type-Options": "nosniff"},
-        )
+        return _html(_get(session, digest_id))
 
     return router
+
+
+def _digest_rows(session: Session) -> list[dict[str, Any]]:
+    """The newest stored digests (at most ``LIST_LIMIT``), as the list template shows them."""
+    digests = session.exec(
+        select(Digest)
+        .order_by(col(Digest.created_at).desc(), col(Digest.id).desc())
+        .limit(LIST_LIMIT)
+    ).all()
+    return [
+        {
+            "id": d.id,
+            "title": d.title,
+            "period_from": d.period_from,
+            "period_to": d.period_to,
+            "created_at": d.created_at,
+            "summary": d.summary or {},
+            "mailed_to": d.mailed_to or [],
+        }
+        for d in digests
+    ]
+
+
+def _markdown(digest: Digest) -> PlainTextResponse:
+    return PlainTextResponse(
+        digest.markdown,
+        media_type="text/markdown; charset=utf-8",
+        headers={
+            "Content-Disposition": f'inline; filename="digest-{digest.period_to}.md"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _html(digest: Digest) -> HTMLResponse:
+    return HTMLResponse(
+        digest.html,
+        headers={"Content-Security-Policy": DIGEST_CSP, "X-Content-Type-Options": "nosniff"},
+    )
 
 
 def _get(session: Session, digest_id: int) -> Digest:

@@ -11,8 +11,18 @@ from starlette.responses import Response
 
 from evidencewatch.core.errors import InvalidDecision
 from evidencewatch.core.vocabulary import THERAPY_CLASSES, UNDECIDED, Status
-from evidencewatch.review import decisions as review
-from evidencewatch.web.deps import Reader, SessionDep, SignedInUser, flash, form, render, safe_next
+from evidencewatch.review import decisions
+from evidencewatch.review.queue import gene_counts, queue
+from evidencewatch.web.deps import (
+    OnDecided,
+    Reader,
+    SessionDep,
+    SignedInUser,
+    flash,
+    form,
+    render,
+    safe_next,
+)
 
 router = APIRouter()
 
@@ -42,9 +52,9 @@ def queue_page(
         "since": since,
         "until": until,
     }
-    counts = review.gene_counts(session=session, status=filters["status"])
+    counts = gene_counts(session=session, status=filters["status"])
     unfiltered = not (filters["gene"] or therapy or since.strip() or until.strip())
-    result = review.queue(
+    result = queue(
         session=session,
         total=sum(n for _gene, n in counts) if unfiltered else None,
         status=filters["status"],
@@ -76,24 +86,28 @@ def queue_page(
 
 
 @router.post("/queue/bulk-reject")
-def bulk_reject(request: Request, session: SessionDep, user: SignedInUser) -> Response:
+def bulk_reject(
+    request: Request, session: SessionDep, user: SignedInUser, on_decided: OnDecided
+) -> Response:
     """Reject the ticked candidates with one coded reason; skip any decided meanwhile."""
     data = form(request)
     back = safe_next(str(data.get("return_to") or ""))
     try:
-        ids = [int(v) for v in data.getlist("ids")]
+        # str(): a file field sent as an id is not a number either.
+        ids = [int(str(v)) for v in data.getlist("ids")]
     except ValueError as exc:
         raise InvalidDecision("ids: candidate ids must be numbers") from exc
     if not ids:
         flash(request, "Tick at least one candidate to reject.", "warning")
         return RedirectResponse(back, status_code=303)
-    done, skipped = review.bulk_reject(
+    done, skipped = decisions.bulk_reject(
         session=session,
         ids=ids,
         actor=user.username,
         reason=str(data.get("reason") or ""),
         note=str(data.get("note") or "") or None,
         role=user.role,
+        on_decided=on_decided,
     )
     session.commit()
     message = f"Rejected {len(done)} candidate{'s' if len(done) != 1 else ''}."
