@@ -14,21 +14,19 @@ from markdown_it import MarkdownIt
 from sqlmodel import Session, select
 
 from evidencewatch.cli.main import cli
+from evidencewatch.jobs.digests import digest_job
 from evidencewatch.reporting import charts
 from evidencewatch.reporting.digest import (
     DigestData,
     build_digest,
-    citation_link,
     default_period,
-    digest_job,
-    find_contradictions,
     md_escape,
-    opposition,
     render_html,
     render_markdown,
     save_digest,
 )
 from evidencewatch.reporting.templating import make_env
+from evidencewatch.review.contradictions import citation_link, find_contradictions, opposition
 from evidencewatch.storage.models import Candidate, Digest, SeedFindingRow
 from factories import make_candidate, make_paper
 
@@ -901,7 +899,7 @@ def test_the_review_app_shows_digests_to_readers_only(
 
 
 def test_a_long_list_of_contradictions_is_cut_and_counted(data, monkeypatch):
-    import evidencewatch.reporting.digest as digest_module
+    import evidencewatch.reporting.digest.data as digest_module
 
     monkeypatch.setattr(digest_module, "CONTRADICTIONS_LISTED", 1)
     env = make_env()

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from evidencewatch.cli.main import cli
 from evidencewatch.config import Settings
-from evidencewatch.reporting.digest import digest_job
+from evidencewatch.jobs.digests import digest_job
 from evidencewatch.reporting.mailer import MailError, send_digest
 from evidencewatch.storage.models import Digest
 from factories import make_candidate, make_paper

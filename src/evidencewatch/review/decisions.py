@@ -52,7 +52,7 @@ from evidencewatch.core.vocabulary import (
     Status,
 )
 from evidencewatch.pubmed.records import PubmedRecord
-from evidencewatch.reporting.digest import Contradiction, find_contradictions
+from evidencewatch.review.contradictions import Contradiction, find_contradictions
 from evidencewatch.storage.models import AuditEvent, Candidate, Paper, SeedFindingRow
 
 log = logging.getLogger(__name__)
