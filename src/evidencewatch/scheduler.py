@@ -299,7 +299,7 @@ def digest_now(settings: Settings, *, engine: Engine) -> Digest:
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from evidencewatch.reporting.digest import digest_job
+    from evidencewatch.jobs.digests import digest_job
 
     # Scheduled digests cover whole days up to yesterday, so consecutive runs
     # tile time: evidence accepted after this morning's run is in the next one.

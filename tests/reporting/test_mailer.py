@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from evidencewatch.cli.main import cli
 from evidencewatch.config import Settings
-from evidencewatch.reporting.digest import digest_job
+from evidencewatch.jobs.digests import digest_job
 from evidencewatch.reporting.mailer import MailError, send_digest
 from evidencewatch.storage.models import Digest
 from factories import make_candidate, make_paper
@@ -204,17 +204,6 @@ def test_digest_job_does_not_mail_when_told_not_to(session, engine, settings, sm
         _mail_settings(settings, smtp), engine=engine, out_dir=tmp_path, mail=False, now=NOW
     )
     assert smtp.collector.envelopes == [] and digest.mailed_to == []
-
-
-def test_digest_job_keeps_the_digest_when_the_mail_fails(session, engine, settings, tmp_path):
-    broken = settings.with_overrides(
-        smtp_host="127.0.0.1", smtp_port=_free_port(), mail_to="ana@lab.example"
-    )
-    with pytest.raises(MailError):
-        digest_job(broken, engine=engine, out_dir=tmp_path, now=NOW)
-    with Session(engine) as check:
-        [stored] = check.query(Digest).all()
-        assert stored.mailed_to == [] and stored.files
 
 
 def test_cli_digest_mail_prints_the_recipients(db_url_engine, smtp, tmp_path, monkeypatch):

@@ -73,7 +73,8 @@ def digest(
         evidencewatch digest --period 2w --format md --out ./reports --no-mail
         evidencewatch digest --since 2026-11-01 --until 2026-11-30
     """
-    from evidencewatch.reporting.digest import EN_DASH, digest_job
+    from evidencewatch.jobs.digests import digest_job
+    from evidencewatch.reporting.digest import EN_DASH
 
     if since is not None and period_days is not None:
         raise click.UsageError("give --since or --period, not both")

@@ -18,8 +18,8 @@ from sqlmodel import col, select
 
 from evidencewatch.config import Settings
 from evidencewatch.ingest.seed import load_findings
+from evidencewatch.jobs.digests import digest_job
 from evidencewatch.pubmed.client import EutilsClient
-from evidencewatch.reporting.digest import digest_job
 from evidencewatch.storage.db import init_db, make_engine, session_scope
 from evidencewatch.storage.models import Candidate, Paper
 from evidencewatch.testing.fake_eutils import FakeEutils, records_from_xml

@@ -111,9 +111,9 @@ def small_multiples_svg(series: WeeklySeries, *, title: str) -> Markup:
         out.append("</g>")
     axis_y = top + row_h * len(series.counts) + 14
     for week in (0, n_weeks // 2, n_weeks - 1):
-        x = label_w + week * col_w + col_w / 2
+        label_x = label_w + week * col_w + col_w / 2
         out.append(
-            f'<text x="{x:g}" y="{axis_y}" text-anchor="middle" fill="{AXIS_COLOUR}">'
+            f'<text x="{label_x:g}" y="{axis_y}" text-anchor="middle" fill="{AXIS_COLOUR}">'
             f"{series.weeks[week]:%d %b}</text>"
         )
     out.append("</svg>")

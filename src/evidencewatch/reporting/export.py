@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from sqlmodel import Session, col, select
 
+from evidencewatch.pubmed.links import pubmed_url
 from evidencewatch.storage.models import Candidate, Paper
 
 EXPORT_FIELDS = (
@@ -141,7 +142,7 @@ def write_ris(pairs: Iterator[tuple[Candidate, Paper]], out: TextIO) -> int:
         if paper.doi:
             out.write(f"DO  - {paper.doi}\n")
         out.write(f"AN  - PMID:{paper.pmid}\n")
-        out.write(f"UR  - https://pubmed.ncbi.nlm.nih.gov/{paper.pmid}/\n")
+        out.write(f"UR  - {pubmed_url(paper.pmid)}\n")
         for candidate in candidates:
             out.write(f"KW  - {candidate.gene}\n")
             if candidate.statement:

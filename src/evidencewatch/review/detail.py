@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from evidencewatch.core.errors import NotFound
 from evidencewatch.core.vocabulary import Status
 from evidencewatch.pubmed.records import PubmedRecord
-from evidencewatch.reporting.digest import Contradiction, find_contradictions
+from evidencewatch.review.contradictions import Contradiction, find_contradictions
 from evidencewatch.review.queue import QUEUE_ORDER
 from evidencewatch.storage.models import AuditEvent, Candidate, Paper, SeedFindingRow
 
