@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from evidencewatch.matching.extract import Extraction, extract, find_cell_lines
-from evidencewatch.matching.match import Matcher, Snippet
+from evidencewatch.matching.match import Matcher
+from evidencewatch.matching.snippets import Snippet
 from evidencewatch.pubmed.records import AbstractSection, PubmedRecord
 from evidencewatch.watch.watchlist import Alias, TherapyTerms, TrackedGene, Watchlist
 

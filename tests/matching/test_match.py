@@ -9,13 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from evidencewatch.matching.match import (
-    WEIGHTS,
-    CandidateDraft,
-    Matcher,
-    TermFinder,
-    split_sentences,
-)
+from evidencewatch.matching.match import CandidateDraft, Matcher
+from evidencewatch.matching.scoring import WEIGHTS
+from evidencewatch.matching.sentences import split_sentences
+from evidencewatch.matching.terms import TermFinder
 from evidencewatch.pubmed.records import AbstractSection, Author, CommentCorrection, PubmedRecord
 from evidencewatch.watch.watchlist import Alias, TherapyTerms, TrackedGene, Watchlist
 
