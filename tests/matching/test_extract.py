@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from evidencewatch.matching.extract import Extraction, extract, find_cell_lines
-from evidencewatch.matching.match import Matcher, Snippet
+from evidencewatch.matching.extract import Extraction, extract
+from evidencewatch.matching.match import Matcher
+from evidencewatch.matching.snippets import Snippet
 from evidencewatch.pubmed.records import AbstractSection, PubmedRecord
 from evidencewatch.watch.watchlist import Alias, TherapyTerms, TrackedGene, Watchlist
 
@@ -583,20 +584,6 @@ def test_phase_one_metabolism_is_not_a_clinical_trial():
     assert result.model_system == "patient_cohort"
 
 
-@pytest.mark.parametrize(
-    ("text", "lines"),
-    [
-        ("MCF7, mcf-7 and MCF-7/ADR cells", ["MCF-7"]),
-        ("MDA MB 231 and MDA-MB-468 cells", ["MDA-MB-231", "MDA-MB-468"]),
-        ("SKBR3, SK-BR-3, BT474 and HCC1954", ["SK-BR-3", "BT-474", "HCC1954"]),
-        ("ZR-75-1, Hs578T, SUM149PT and T-47D", ["ZR-75-1", "Hs578T", "SUM149", "T47D"]),
-        ("MCF-70 and XMCF-7 are not cell lines here", []),
-    ],
-)
-def test_cell_lines_are_found_in_their_spellings(text, lines):
-    assert find_cell_lines(text) == lines
-
-
 def test_matcher_attaches_the_extraction_to_each_candidate():
     matcher = Matcher.from_watchlist(WATCHLIST)
     rec = PubmedRecord(
@@ -614,6 +601,45 @@ def test_matcher_attaches_the_extraction_to_each_candidate():
     assert (ex.therapy_class, ex.direction, ex.effect) == ("endocrine", "up", "resistance")
     assert (ex.subtype, ex.model_system, ex.cell_lines) == ("ER-positive", "cell_line", ("MCF-7",))
     assert set(ex.evidence) >= {"therapy_class", "direction", "effect", "subtype", "model_system"}
+
+
+def test_matcher_hands_its_mentions_to_extraction_with_the_result_of_a_standalone_run():
+    matcher = Matcher.from_watchlist(WATCHLIST)
+    rec = PubmedRecord(
+        pmid=8,
+        title="RELA and SRPK1 in breast cancer",
+        abstract=(
+            AbstractSection("NF-κB was active in 40 patients.", label="BACKGROUND"),
+            AbstractSection(
+                "Nuclear p65 was higher in tamoxifen-resistant tumours. Loss of SRPK1 "
+                "restored sensitivity to paclitaxel. SRPK1 mRNA was measured by RT-qPCR.",
+                label="RESULTS",
+            ),
+        ),
+    )
+    drafts = matcher.match(rec)
+    assert {d.gene for d in drafts} == {"RELA", "SRPK1"}
+    for draft in drafts:
+        alone = extract(draft.gene, list(draft.snippets), rec, WATCHLIST)
+        assert draft.extraction == alone, draft.gene
+
+
+def test_matcher_does_not_search_the_genes_forms_again_for_extraction(monkeypatch):
+    import evidencewatch.matching.extract as extract_module
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("extraction compiled the gene's forms again")
+
+    matcher = Matcher.from_watchlist(WATCHLIST)
+    monkeypatch.setattr(extract_module, "compile_gene", refuse)
+    monkeypatch.setattr(extract_module, "_GENE_CACHE", {})
+    rec = PubmedRecord(
+        pmid=9,
+        title="SRPK1 in tamoxifen resistance",
+        abstract=(AbstractSection("High SRPK1 predicted tamoxifen resistance."),),
+    )
+    (draft,) = matcher.match(rec)
+    assert (draft.extraction.direction, draft.extraction.effect) == ("up", "resistance")
 
 
 # --- the shipped watchlist ---------------------------------------------------------------

@@ -9,13 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from evidencewatch.matching.match import (
-    WEIGHTS,
-    CandidateDraft,
-    Matcher,
-    TermFinder,
-    split_sentences,
-)
+from evidencewatch.matching.match import CandidateDraft, Matcher
+from evidencewatch.matching.scoring import WEIGHTS
 from evidencewatch.pubmed.records import AbstractSection, Author, CommentCorrection, PubmedRecord
 from evidencewatch.watch.watchlist import Alias, TherapyTerms, TrackedGene, Watchlist
 
@@ -398,6 +393,16 @@ def test_anti_her2_therapy_is_not_an_erbb2_mention(matcher):
     assert set(by_gene(matcher.match(rec))) == {"SRPK1"}
 
 
+def test_draft_mention_spans_are_the_valid_mentions_as_offsets_into_the_records_text(matcher):
+    rec = record(
+        "HER2 and trastuzumab resistance",
+        ("RESULTS", "Anti-HER2 therapy failed, and ErbB2 predicted trastuzumab resistance."),
+    )
+    (draft,) = matcher.match(rec)
+    assert [rec.text[s:e] for s, e in draft.mention_spans] == ["HER2", "ErbB2"]
+    assert draft.mention_spans[0] == (0, 4)  # the "HER2" of "Anti-HER2" is not a mention
+
+
 def test_her2_only_as_a_subtype_label_gets_a_negative_reason(matcher):
     rec = record(
         "Lapatinib resistance in HER2-positive breast cancer",
@@ -502,15 +507,6 @@ def test_matched_terms_list_watchlist_terms_found_in_the_record(matcher):
     assert draft.matched_terms["disease"] == ["breast cancer", "Breast Neoplasms"]
     assert draft.matched_terms["aliases"] == ["HER2", "ErbB2"]
     assert draft.mentions == ("HER2", "ErbB2")
-
-
-def test_term_finder_finds_exact_case_terms_only_in_their_case():
-    finder = TermFinder({"disease": ("TNBC", "breast cancer")})
-    assert finder.find("TNBC and Breast Cancer") == [
-        (0, 4, "disease", "TNBC"),
-        (9, 22, "disease", "breast cancer"),
-    ]
-    assert finder.find("tnbc cells") == []
 
 
 # --- scoring -----------------------------------------------------------------------------
@@ -621,45 +617,7 @@ def test_more_supporting_sentences_raise_the_score_up_to_a_cap(matcher):
     assert scores[0] < scores[1] < scores[2] == scores[3]
 
 
-# --- sentence splitting ------------------------------------------------------------------
-
-
-def _sentences(text: str) -> list[str]:
-    return [text[s:e] for s, e in split_sentences(text)]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Taxanes, e.g. paclitaxel, were used.",
-        "As shown by Smith et al. (2019) resistance rose.",
-        "Sensitive vs. resistant cells differed.",
-        "See Fig. 2 for details.",
-        "Values were 0.05 and 1.5 mg.",
-        "The difference was significant (p < 0.05) in MCF-7 cells.",
-        "The variant p.V600E and c.35G>A were found.",
-        "Samples from the U.S. Food and Drug Administration were used.",
-        "Cells, i.e. MCF-7 cells, were used.",
-    ],
-)
-def test_splitter_does_not_break_inside_a_sentence(text):
-    assert _sentences(text) == [text]
-
-
-def test_splitter_breaks_between_sentences_including_before_gene_names():
-    text = "Resistance rose (p < 0.05). p65 was nuclear. mRNA fell! Why? 25 patients relapsed."
-    assert _sentences(text) == [
-        "Resistance rose (p < 0.05).",
-        "p65 was nuclear.",
-        "mRNA fell!",
-        "Why?",
-        "25 patients relapsed.",
-    ]
-
-
-def test_splitter_trims_whitespace_and_ignores_empty_text():
-    assert _sentences("  One.   Two.  ") == ["One.", "Two."]
-    assert split_sentences("   ") == []
+# --- sentences of a record -------------------------------------------------------------
 
 
 def test_title_is_one_sentence_and_sections_keep_their_labels(matcher):
