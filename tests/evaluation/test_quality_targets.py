@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from evidencewatch.evaluation import measure as ev
+from evidencewatch.evaluation import replay as ev
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from evidencewatch.evaluation import measure as ev
-from evidencewatch.ranking import model as ranking
+from evidencewatch import ranking
+from evidencewatch.evaluation import replay as ev
 
 # Ten records screened in this order; relevant ones at positions 1, 3 and 10 (R = 3).
 ORDER = [1, 0, 1, 0, 0, 0, 0, 0, 0, 1]

@@ -28,7 +28,7 @@ def rank(app: AppContext, retrain: bool) -> None:
     Example:
         evidencewatch rank --retrain
     """
-    from evidencewatch.ranking import model as ranking
+    from evidencewatch import ranking
 
     with session_scope(app.ready_engine()) as session:
         if retrain:
@@ -99,7 +99,7 @@ def eval_(app: AppContext, as_json: bool, eval_set: Path | None, background: Pat
     Example:
         evidencewatch eval --json > eval.json
     """
-    from evidencewatch.evaluation import measure as evaluation
+    from evidencewatch.evaluation import replay as evaluation
     from evidencewatch.watch.seedfiles import load_watchlist
 
     watchlist = load_watchlist(app.settings.seed_path / "watchlist.toml")

@@ -42,7 +42,7 @@ STATUS_CHOICES = [*(s.value for s in Status), "all"]
 @pass_app
 def review(app: AppContext) -> None:
     """List, show and decide candidates (paper x gene) in the review queue."""
-    from evidencewatch.ranking.model import retrain_hook
+    from evidencewatch.jobs.retraining import retrain_hook
     from evidencewatch.review.decisions import register_decision_hook
 
     # Decisions made here count towards retraining, exactly as in the web app.

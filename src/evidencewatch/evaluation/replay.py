@@ -81,12 +81,12 @@ from typing import Any
 import numpy as np
 from sqlmodel import Session, col, select
 
+from evidencewatch import ranking
 from evidencewatch.core.paths import CHECKOUT
 from evidencewatch.core.vocabulary import Status
 from evidencewatch.evaluation.cassettes import cassette_bodies
 from evidencewatch.pubmed.parse import iter_pubmed, parse_pubmed
 from evidencewatch.pubmed.records import PubmedRecord
-from evidencewatch.ranking import model as ranking
 from evidencewatch.storage.models import Candidate, Paper
 from evidencewatch.watch.watchlist import Watchlist
 
