@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import logging
 
-from click.testing import CliRunner
 from sqlmodel import select
 
 from evidencewatch import ranking
-from evidencewatch.cli.main import cli
 from evidencewatch.storage.models import RankModel, SeedFindingRow
 from factories import make_paper
 
@@ -93,32 +91,3 @@ def test_training_with_too_few_decisions_returns_none_and_says_why(session, add_
     assert "have 2 positives" in problem and "1 negatives" in problem
     assert problem in caplog.text
     assert session.exec(select(RankModel)).first() is None
-
-
-def _no_config_env(monkeypatch):
-    for name in ("EVIDENCEWATCH_CONFIG", "EVIDENCEWATCH_DATABASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def test_rank_command_retrains_reranks_and_prints_counts(
-    db_url_engine, session, decided, monkeypatch
-):
-    _no_config_env(monkeypatch)
-    url = db_url_engine[0]
-    plain = CliRunner().invoke(cli, ["--db", url, "rank"])
-    assert plain.exit_code == 1 and "no ranking model yet" in plain.output
-
-    result = CliRunner().invoke(cli, ["--db", url, "rank", "--retrain"])
-    assert result.exit_code == 0, result.output
-    assert "4 positives" in result.output and "4 negatives" in result.output
-    assert "rescored 4 undecided candidates" in result.output
-    assert "raise the score:" in result.output
-
-
-def test_rank_command_explains_when_there_is_too_little_to_learn(
-    db_url_engine, session, monkeypatch
-):
-    _no_config_env(monkeypatch)
-    result = CliRunner().invoke(cli, ["--db", db_url_engine[0], "rank", "--retrain"])
-    assert result.exit_code == 1
-    assert "not enough decisions to train a ranking model" in result.output
