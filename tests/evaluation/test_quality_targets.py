@@ -1,4 +1,4 @@
-"""The quality targets of the issue, checked on a real run of ``evaluation.evaluate``.
+"""The quality targets of the issue, checked on a real run of ``jobs.evaluate.evaluate_job``.
 
 The ranking targets are judged on the *pipeline* view: the labelled set plus the
 real background of ``../shared/pubmed``, every record a screening unit, the way
@@ -18,13 +18,14 @@ from typing import Any
 
 import pytest
 
-from evidencewatch.evaluation import measure as ev
+from evidencewatch.evaluation import report as ev
+from evidencewatch.jobs.evaluate import evaluate_job
 
 
 @pytest.fixture(scope="module")
 def report(watchlist):
     started = time.perf_counter()
-    data = ev.evaluate(watchlist=watchlist).as_json()
+    data = evaluate_job(watchlist=watchlist).as_json()
     data["wall_seconds"] = time.perf_counter() - started
     return data
 

@@ -28,7 +28,7 @@ def rank(app: AppContext, retrain: bool) -> None:
     Example:
         evidencewatch rank --retrain
     """
-    from evidencewatch.ranking import model as ranking
+    from evidencewatch import ranking
 
     with session_scope(app.ready_engine()) as session:
         if retrain:
@@ -99,14 +99,15 @@ def eval_(app: AppContext, as_json: bool, eval_set: Path | None, background: Pat
     Example:
         evidencewatch eval --json > eval.json
     """
-    from evidencewatch.evaluation import measure as evaluation
+    from evidencewatch.evaluation.sets import DEFAULT_BACKGROUND, DEFAULT_SET
+    from evidencewatch.jobs.evaluate import evaluate_job
     from evidencewatch.watch.seedfiles import load_watchlist
 
     watchlist = load_watchlist(app.settings.seed_path / "watchlist.toml")
-    report = evaluation.evaluate(
+    report = evaluate_job(
         watchlist=watchlist,
-        eval_dir=eval_set or evaluation.DEFAULT_SET,
-        background_dir=background or evaluation.DEFAULT_BACKGROUND,
+        eval_dir=eval_set or DEFAULT_SET,
+        background_dir=background or DEFAULT_BACKGROUND,
     )
     data = report.as_json()
     if as_json:
@@ -124,9 +125,19 @@ _ORDERS = {
 
 def format_report(data: dict[str, Any]) -> list[str]:
     """The report as plain text lines."""
+    return [
+        *_set_lines(data),
+        *_ranking_lines(data["ranking"]),
+        *_extraction_lines(data["extraction"]),
+        *_gene_mention_lines(data["gene_mentions"]),
+        *_target_lines(data["targets"]),
+        f"({data['seconds']} s)",
+    ]
+
+
+def _set_lines(data: dict[str, Any]) -> list[str]:
+    """What the set holds: records, candidates and the background."""
     c = data["candidates"]
-    r = data["ranking"]
-    p = r["protocol"]
     b = data["background"]
     lines = [
         f"labelled set {data['set']}: {data['records']} records -> {c['n']} candidates "
@@ -140,11 +151,17 @@ def format_report(data: dict[str, Any]) -> list[str]:
             f"background {b['dir']}: {b['records']} real records -> {b['candidates']} "
             f"candidates ({b['candidates_positive']} accepted)"
         )
-    lines.append(
+    return lines
+
+
+def _ranking_lines(r: dict[str, Any]) -> list[str]:
+    """The protocol, then a table of metrics per order for each view."""
+    p = r["protocol"]
+    lines = [
         f"ranking: {p['priors']} earliest labelled candidates as priors "
         f"({p['prior_positive']} accepted), retrain every {p['retrain_batch']} "
         f"({p['fits']} fits); unqueued units in {p['tail_order']}"
-    )
+    ]
     for view, title in (("pipeline", "pipeline view"), ("queue", "queue-only view")):
         v = r[view]
         if "skipped" in v:
@@ -165,26 +182,34 @@ def format_report(data: dict[str, Any]) -> list[str]:
                 f"{_f(m['recall_50']):>6} {_f(m['wss_95']):>7} {_f(m['tnr_95']):>7} "
                 f"{_f(m['atd'], 1):>7}"
             )
-    lines.append("extraction precision (suggested / positives):")
-    for name, e in data["extraction"].items():
+    return lines
+
+
+def _extraction_lines(extraction: dict[str, Any]) -> list[str]:
+    lines = ["extraction precision (suggested / positives):"]
+    for name, e in extraction.items():
         lines.append(
             f"  {name:<14} {_f(e['precision'])} ({e['correct']}/{e['suggested']}, "
             f"coverage {_f(e['coverage'])})"
         )
-    g = data["gene_mentions"]
+    return lines
+
+
+def _gene_mention_lines(g: dict[str, Any]) -> list[str]:
     if "skipped" in g:
-        lines.append(f"gene mentions: skipped: {g['skipped']}")
-    else:
-        lines.append(
-            f"gene mentions on {g['records']} real records: precision {_f(g['precision'])} "
-            f"({g['true_positive']}/{g['reported']}), recall {_f(g['recall'])}; "
-            f"false positives: {', '.join(g['false_positives']) or 'none'}"
-        )
-    lines.append("targets:")
-    for key, t in data["targets"].items():
+        return [f"gene mentions: skipped: {g['skipped']}"]
+    return [
+        f"gene mentions on {g['records']} real records: precision {_f(g['precision'])} "
+        f"({g['true_positive']}/{g['reported']}), recall {_f(g['recall'])}; "
+        f"false positives: {', '.join(g['false_positives']) or 'none'}"
+    ]
+
+
+def _target_lines(targets: dict[str, Any]) -> list[str]:
+    lines = ["targets:"]
+    for key, t in targets.items():
         state = f"skipped ({t['skipped']})" if "skipped" in t else "met" if t["met"] else "NOT met"
         lines.append(f"  {key:<27} >= {t['target']}: {_f(t['value'])} {state}")
-    lines.append(f"({data['seconds']} s)")
     return lines
 
 

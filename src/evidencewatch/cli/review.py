@@ -60,7 +60,7 @@ pass_review = click.make_pass_decorator(ReviewContext)
 @click.pass_context
 def review(ctx: click.Context) -> None:
     """List, show and decide candidates (paper x gene) in the review queue."""
-    from evidencewatch.ranking.model import retrain_hook
+    from evidencewatch.jobs.retraining import retrain_hook
 
     app = ctx.find_object(AppContext)
     if app is None:

@@ -28,7 +28,7 @@ from starlette.templating import Jinja2Templates
 
 from evidencewatch.config import Settings
 from evidencewatch.core.errors import EvidenceWatchError
-from evidencewatch.ranking.model import retrain_hook
+from evidencewatch.jobs.retraining import retrain_hook
 from evidencewatch.reporting.templating import make_env
 from evidencewatch.storage.db import ensure_current, make_engine
 from evidencewatch.web import deps

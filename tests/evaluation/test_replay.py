@@ -1,0 +1,107 @@
+"""The replay: priors, the simulated screening with retraining, and both views of one run."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from evidencewatch import ranking
+from evidencewatch.evaluation import pool as pl
+from evidencewatch.evaluation import replay as ev
+
+
+def _item(i: int, label: int, text: str, rule: float = 50.0) -> pl.PoolItem:
+    return pl.PoolItem(
+        candidate_id=i,
+        pmid=i,
+        gene="GENE",
+        crdt=date(2025, 1, 1 + i % 28),
+        rule_score=rule,
+        label=label,
+        reject_reason="" if label else "not_breast_cancer",
+        doc=ranking.Doc(text=text, rule_score=rule),
+    )
+
+
+def test_priors_are_the_earliest_candidates_holding_two_of_each_class():
+    pool = [_item(i, 1, "x") for i in range(5)] + [_item(5 + i, 0, "y") for i in range(15)]
+    assert ev.split_priors(pool, 0.10) == 7  # 2 by fraction, extended to reach 2 negatives
+
+
+def test_simulated_screening_puts_learnable_relevant_candidates_first():
+    relevant = "GENE_TARGET knockdown restored tamoxifen sensitivity in resistant breast cancer"
+    other = "GENE_TARGET structure in yeast replication without any tumour"
+    pool = []
+    for i in range(60):
+        label = 1 if i % 4 == 0 else 0
+        pool.append(_item(i, label, f"{relevant if label else other} record {i}"))
+    n_priors = ev.split_priors(pool)
+    order = ev.simulate_learned(pool, n_priors, every=5)
+
+    assert sorted(order) == list(range(n_priors, 60))  # every candidate screened once
+    labels = [pool[i].label for i in order]
+    assert labels[: sum(labels)] == [1] * sum(labels)  # all relevant before any irrelevant
+    rules = ev.rule_order(pool, n_priors)
+    assert rules == list(range(n_priors, 60))  # equal rule scores: ties keep time order
+
+
+def test_retraining_batch_is_ten_candidates_or_two_percent_of_a_large_queue():
+    assert ev.retrain_batch(139) == 10
+    assert ev.retrain_batch(500) == 10
+    assert ev.retrain_batch(3400) == 68  # about 50 fits however large the queue
+
+
+def test_priors_come_from_the_labelled_set_even_when_background_candidates_are_older():
+    background = [
+        pl.PoolItem(
+            candidate_id=100 + i,
+            pmid=100 + i,
+            gene="GENE",
+            crdt=date(2010, 1, 1 + i),
+            rule_score=10.0,
+            label=0,
+            reject_reason="not_breast_cancer",
+            doc=ranking.Doc(text="old"),
+            source=pl.BACKGROUND,
+        )
+        for i in range(5)
+    ]
+    labelled = [_item(i, 1 if i % 3 == 0 else 0, "x") for i in range(20)]
+    queue, n_priors = ev.queue_with_priors([*background, *labelled])
+
+    assert n_priors == ev.split_priors(labelled)
+    assert all(p.source == pl.LABELLED for p in queue[:n_priors])
+    # The older background candidates are screened (and measured), in time order.
+    assert [p.pmid for p in queue[n_priors : n_priors + 5]] == [100, 101, 102, 103, 104]
+    assert len(queue) == 25
+
+
+def test_pipeline_view_puts_the_unqueued_tail_after_the_queue_so_a_matcher_miss_costs_recall(
+    toy_pool,
+):
+    pool = toy_pool
+    tail = [pl.TailUnit(1000 + i, "", 0, pl.BACKGROUND) for i in range(200)]
+    tail.append(pl.TailUnit(999, "LYN", 1, pl.LABELLED))  # the matcher missed it: screened last
+
+    views = ev.ranking_views(pool, tail, skipped=None, every=5)
+
+    queue, pipeline = views["queue"], views["pipeline"]
+    assert pipeline["units"] == queue["units"] + len(tail)
+    assert pipeline["relevant"] == queue["relevant"] + 1
+    assert pipeline["relevant_unqueued"] == 1
+    assert pipeline["missed_positives"] == ["999/LYN"]
+    assert pipeline["learned"]["recall_50"] == pytest.approx(1 - 1 / pipeline["relevant"])
+    assert pipeline["learned"]["atd"] > queue["learned"]["atd"]  # the miss is found last
+    assert set(pipeline) >= {"learned", "rule_based", "queue_random", "random", "oracle"}
+
+
+def test_the_protocol_reports_priors_batches_and_fits(toy_pool):
+    views = ev.ranking_views(toy_pool, None, skipped="no corpus", every=5)
+
+    protocol = views["protocol"]
+    assert protocol["priors"] + views["queue"]["units"] == 40
+    assert protocol["retrain_batch"] == 5
+    assert protocol["fits"] == -(-views["queue"]["units"] // 5)
+    assert views["pipeline"] == {"skipped": "no corpus"}
+    assert "learned" in views["queue"]  # the queue is still measured
