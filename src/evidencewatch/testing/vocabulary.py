@@ -10,7 +10,7 @@ phrase nobody indexes.
 from __future__ import annotations
 
 from evidencewatch.pubmed.query import build_queries
-from evidencewatch.testing.fake_eutils import query_phrases
+from evidencewatch.testing.fake.query import query_phrases
 from evidencewatch.watch.watchlist import Watchlist
 
 

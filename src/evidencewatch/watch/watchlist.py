@@ -1,7 +1,7 @@
 """What evidencewatch watches: tracked genes with their aliases, and the terms around them.
 
 These shapes are loaded and validated from the human-edited files in
-``seed_evidence/`` by :mod:`evidencewatch.seedfiles`; the query builder and the
+``seed_evidence/`` by :mod:`evidencewatch.watch.seedfiles`; the query builder and the
 matcher read them, nothing else.
 """
 
