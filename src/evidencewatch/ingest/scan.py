@@ -31,7 +31,7 @@ from evidencewatch.core.logs import scan_context
 from evidencewatch.core.progress import NullProgress, Progress
 from evidencewatch.core.timeutil import utcnow
 from evidencewatch.ingest.store import SaveCounts, apply_deletions, known_pmids, save_records
-from evidencewatch.pubmed.parse import iter_pubmed, parse_pubmed
+from evidencewatch.pubmed.parse import iter_pubmed
 from evidencewatch.pubmed.query import QUERY_VERSION, build_queries
 from evidencewatch.pubmed.records import (
     DeletedCitations,
@@ -314,9 +314,7 @@ def _scan(
         if should_stop():
             raise ScanStopped(f"stopped after {start} of {len(new_ids)} new papers")
         batch = new_ids[start : start + batch_size]
-        parsed = parse_pubmed(
-            client.efetch(batch), source_name=f"efetch batch {start // batch_size}"
-        )
+        parsed = client.efetch(batch)
         returned = {r.pmid for r in parsed.records}
         missing = [pmid for pmid in batch if pmid not in returned]
         if missing:
