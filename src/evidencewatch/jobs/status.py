@@ -30,7 +30,7 @@ from sqlmodel import Session, col, select
 from evidencewatch.config import Settings
 from evidencewatch.core.errors import ConfigError
 from evidencewatch.core.timeutil import as_utc, utcnow
-from evidencewatch.ingest.scan import watermark
+from evidencewatch.ingest.windows import watermark
 from evidencewatch.jobs.locks import held_locks
 from evidencewatch.jobs.schedule import JOB_SPECS, JOBSTORE_TABLE, cron_trigger
 from evidencewatch.review.backlog import backlog_counts
