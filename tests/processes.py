@@ -17,7 +17,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from evidencewatch.config import SPECS, load_settings
-from evidencewatch.ingest.scan import ScanReport, watermark
+from evidencewatch.ingest.scan import ScanReport
+from evidencewatch.ingest.windows import watermark
 from evidencewatch.jobs.scans import scan_job
 from evidencewatch.pubmed.client import EutilsClient
 from evidencewatch.pubmed.query import build_queries

@@ -19,7 +19,9 @@ Jobs are stored pickled, so they reference module-level functions by name
 the config file path — never the Settings object (which holds secrets that
 do not belong in a table). Each run loads its settings itself, from the
 environment and that file, builds its own engine and client, and goes
-through :func:`evidencewatch.jobs.scan_job` like the CLI and cron do.
+through :func:`evidencewatch.jobs.scans.scan_job` like the CLI and cron do.
+Which jobs exist and their cron triggers are defined in
+:mod:`evidencewatch.jobs.schedule`, which status and the health check read too.
 
 Stopping (SIGTERM from systemd, Ctrl-C): the handler sets :data:`STOP`, which
 a running scan checks between batches — its current batch commits or rolls
@@ -32,13 +34,10 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import signal
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -49,23 +48,24 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from evidencewatch.config import Settings, load_settings
 from evidencewatch.core.errors import ConfigError, EvidenceWatchError, ScanLockedError
+from evidencewatch.jobs.schedule import (
+    JOB_SPECS,
+    JOBSTORE_TABLE,
+    ScheduledJob,
+    default_jobs,
+)
 
 if TYPE_CHECKING:
     from evidencewatch.ingest.scan import ScanReport
-    from evidencewatch.pubmed.client import EutilsClient
     from evidencewatch.storage.models import Digest
 
 log = logging.getLogger("evidencewatch.scheduler")
 
-JOBSTORE_TABLE = "apscheduler_jobs"
-SCAN_FUNC = "evidencewatch.scheduler:run_scheduled_scan"
-DIGEST_FUNC = "evidencewatch.scheduler:run_scheduled_digest"
 JOB_DEFAULTS: dict[str, Any] = {
     # A run missed while the process was down is made up once on restart (if
     # less than an hour late), never several times over.
@@ -76,86 +76,6 @@ JOB_DEFAULTS: dict[str, Any] = {
 
 # Set by SIGTERM/SIGINT; scans started by this module stop between batches.
 STOP = threading.Event()
-
-
-@dataclass(frozen=True)
-class ScheduledJob:
-    """One job to schedule: a ``module:function`` reference, its trigger and string args."""
-
-    func: str
-    trigger: BaseTrigger
-    args: tuple[str, ...] = ()
-    name: str = ""
-
-
-# --------------------------------------------------------------------------- triggers
-
-_CRONTAB_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-_APS_ORDER = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def _crontab_weekdays(field: str) -> str:
-    """Numeric crontab weekdays (0 or 7 = Sunday) as names.
-
-    APScheduler 3's ``from_crontab`` reads 0 as *Monday* (its issue 286), so
-    "0 7 * * 1" would run on Tuesdays. Names mean the same in both.
-    """
-    if not any(ch.isdigit() for ch in field):
-        return field  # "*", "mon", "mon-fri": the same in both
-    days: set[str] = set()
-    for part in field.split(","):
-        match = re.fullmatch(r"(\*|(\d)(?:-(\d))?)(?:/(\d+))?", part)
-        if match is None:
-            raise ValueError(
-                f"day of week {field!r}: use numbers 0-7 (0 and 7 are Sunday) or names, not both"
-            )
-        star, first_text, last_text, step_text = match.groups()
-        if star == "*":
-            first, last = 0, 6
-        else:
-            first = int(first_text)
-            last = int(last_text) if last_text else (6 if step_text else first)
-        step = int(step_text) if step_text else 1
-        if first > 7 or last > 7 or first > last or step < 1:
-            raise ValueError(f"day of week {field!r}: use 0-7 (0 and 7 are Sunday)")
-        days.update(_CRONTAB_DAYS[d % 7] for d in range(first, last + 1, step))
-    if len(days) == 7:
-        return "*"
-    return ",".join(d for d in _APS_ORDER if d in days)
-
-
-def cron_trigger(expr: str, *, timezone: str, setting: str = "cron") -> CronTrigger:
-    """A CronTrigger for a standard 5-field crontab line, with crontab's weekday numbers."""
-    fields = expr.split()
-    if len(fields) != 5:
-        raise ConfigError(
-            f"{setting} {expr!r}: expected 5 fields (minute hour day month weekday), "
-            f"got {len(fields)}"
-        )
-    try:
-        zone = ZoneInfo(timezone)
-    except (KeyError, ValueError) as exc:
-        raise ConfigError(f"timezone {timezone!r} is not an IANA time zone name") from exc
-    try:
-        fields[4] = _crontab_weekdays(fields[4])
-        return CronTrigger.from_crontab(" ".join(fields), timezone=zone)
-    except ValueError as exc:
-        raise ConfigError(f"{setting} {expr!r}: {exc}") from exc
-
-
-def default_jobs(settings: Settings, *, config_file: str = "") -> dict[str, ScheduledJob]:
-    """The scan and the digest on ``scan_cron``/``digest_cron``; an empty setting disables one."""
-    args = (config_file,)
-    jobs: dict[str, ScheduledJob] = {}
-    if settings.scan_cron.strip():
-        trigger = cron_trigger(settings.scan_cron, timezone=settings.timezone, setting="scan_cron")
-        jobs["scan"] = ScheduledJob(SCAN_FUNC, trigger, args, "scan PubMed")
-    if settings.digest_cron.strip():
-        trigger = cron_trigger(
-            settings.digest_cron, timezone=settings.timezone, setting="digest_cron"
-        )
-        jobs["digest"] = ScheduledJob(DIGEST_FUNC, trigger, args, "write the digest")
-    return jobs
 
 
 # --------------------------------------------------------------------------- scheduler
@@ -217,7 +137,7 @@ def _resolve_jobs(
 ) -> dict[str, ScheduledJob]:
     if jobs is None:
         return default_jobs(settings, config_file=config_file)
-    funcs = {"scan": SCAN_FUNC, "digest": DIGEST_FUNC}
+    funcs = {spec.id: spec.func for spec in JOB_SPECS}
     out: dict[str, ScheduledJob] = {}
     for job_id, spec in jobs.items():
         if isinstance(spec, ScheduledJob):
@@ -269,22 +189,12 @@ def _remove_stored_jobs(engine: Engine, job_ids: list[str]) -> None:
 # --------------------------------------------------------------------------- the jobs
 
 
-def make_client(settings: Settings) -> EutilsClient:
-    from evidencewatch.pubmed.client import EutilsClient
-
-    return EutilsClient(
-        base_url=settings.eutils_url,
-        tool=settings.tool,
-        email=settings.ncbi_email or None,
-        api_key=settings.ncbi_api_key or None,
-    )
-
-
 def scan_now(settings: Settings, *, engine: Engine, trigger: str = "scheduler") -> ScanReport:
     """One scan as the scheduler runs it: under the scan lock, stopping when STOP is set."""
+    from evidencewatch.jobs.clients import eutils_client
     from evidencewatch.jobs.scans import scan_job
 
-    with make_client(settings) as client:
+    with eutils_client(settings) as client:
         return scan_job(
             settings,
             engine=engine,
@@ -460,17 +370,3 @@ def run_once(job: str, settings: Settings, *, engine: Engine, trigger: str = "sc
         restore_handlers(previous)
     log.info("%s finished in %.1f s", job, time.monotonic() - started)
     return result
-
-
-def next_fire_times(trigger: BaseTrigger, now: datetime, n: int = 2) -> list[datetime]:
-    """The next ``n`` fire times of ``trigger`` after ``now`` (for intervals in status/health)."""
-    out: list[datetime] = []
-    previous: datetime | None = None
-    current = now
-    for _ in range(n):
-        fire = trigger.get_next_fire_time(previous, current)
-        if fire is None:
-            break
-        out.append(fire)
-        previous, current = fire, fire
-    return out

@@ -17,8 +17,9 @@ from sqlmodel import Session
 
 from evidencewatch.config import load_settings
 from evidencewatch.core.timeutil import utcnow
+from evidencewatch.jobs.schedule import SCAN_FUNC, ScheduledJob
 from evidencewatch.jobs.status import collect_status, render_text
-from evidencewatch.scheduler import SCAN_FUNC, ScheduledJob, build_scheduler
+from evidencewatch.scheduler import build_scheduler
 from evidencewatch.storage.db import head_revision, init_db, make_engine
 from evidencewatch.storage.models import Candidate, Paper, Scan, ScanLock
 from evidencewatch.web.routes.health import check_health, max_scan_age, router

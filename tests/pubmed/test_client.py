@@ -6,7 +6,6 @@ tests about waiting inject ``sleep``/``clock`` (a fake clock) and record the wai
 
 from __future__ import annotations
 
-import itertools
 import logging
 import random
 import threading
@@ -15,7 +14,6 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from lxml import etree
 
 from evidencewatch.core.errors import (
     EutilsError,
@@ -27,10 +25,9 @@ from evidencewatch.core.errors import (
 from evidencewatch.pubmed.client import (
     ESEARCH_CAP,
     EutilsClient,
-    RateLimiter,
     SearchResult,
-    article_id_term,
 )
+from evidencewatch.pubmed.parse import ParsedFile
 from evidencewatch.testing.fake_eutils import FakeEutils, Fault, make_record, synthetic_records
 
 API_KEY = "s3cr3t-api-key+/="
@@ -114,10 +111,9 @@ def client(make_client) -> EutilsClient:
     return make_client()
 
 
-def pmids_in(body: bytes) -> list[int]:
-    return [
-        int(x) for x in etree.fromstring(body).xpath("PubmedArticle/MedlineCitation/PMID/text()")
-    ]
+def pmids_in(parsed: ParsedFile) -> list[int]:
+    assert parsed.problems == [] and parsed.complete
+    return [record.pmid for record in parsed.records]
 
 
 # --------------------------------------------------------------------- what every request carries
@@ -179,7 +175,7 @@ def test_short_terms_use_get_and_long_terms_and_efetch_use_post(fake, client):
     assert fake.requests[3].params["id"].count(",") == 249
 
 
-def test_efetch_returns_the_pubmed_xml_in_requested_order(client):
+def test_efetch_returns_the_records_parsed_in_requested_order(client):
     assert pmids_in(client.efetch([203, 201, 999_999, 202])) == [203, 201, 202]
 
 
@@ -471,30 +467,6 @@ def test_backoff_is_full_jitter_within_bounds_and_seedable(fake, make_client):
 # --------------------------------------------------------------------- rate limiting
 
 
-@pytest.mark.parametrize("rate", [3, 10])
-def test_rate_limiter_allows_at_most_rate_starts_in_any_second(rate):
-    t = FakeTime()
-    limiter = RateLimiter(rate, clock=t.clock, sleep=t.sleep)
-    starts = []
-    for _ in range(4 * rate):
-        limiter.acquire()
-        starts.append(t.now)
-    for i, first in enumerate(starts):
-        in_window = [s for s in starts[i:] if s < first + 1.0]
-        assert len(in_window) <= rate
-    gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert min(gaps) >= 1.0 / rate
-    assert starts[-1] - starts[0] == pytest.approx((4 * rate - 1) * 1.1 / rate)
-
-
-def test_rate_limiter_does_not_wait_after_idle_time():
-    t = FakeTime()
-    limiter = RateLimiter(3, clock=t.clock, sleep=t.sleep)
-    limiter.acquire()
-    t.now += 5
-    assert limiter.acquire() == 0 and t.sleeps == []
-
-
 def test_default_rate_is_three_per_second_or_ten_with_a_key(fake):
     assert EutilsClient(base_url=fake.base_url, tool="t", email="e@x").rate_limiter.rate == 3
     keyed = EutilsClient(base_url=fake.base_url, tool="t", email="e@x", api_key="k")
@@ -612,9 +584,3 @@ def test_resolve_article_id_finds_pmids_for_dois_and_pmc_ids(fake, client):
 def test_resolve_article_id_returns_empty_for_unknown_identifiers(client):
     assert client.resolve_article_id("10.5555/never.heard.of") == []
     assert client.resolve_article_id("PMC999999") == []
-
-
-@pytest.mark.parametrize("bad", ["12345", "not a doi", "", '10.5555/has"quote'])
-def test_article_id_term_rejects_what_is_not_a_doi_or_pmc_id(bad):
-    with pytest.raises(ValueError):
-        article_id_term(bad)

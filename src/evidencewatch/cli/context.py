@@ -34,7 +34,7 @@ class AppContext:
         return self.engine
 
     def client(self) -> Any:
-        from evidencewatch.pubmed.client import EutilsClient
+        from evidencewatch.jobs.clients import eutils_client
 
         if not self.settings.ncbi_email and "ncbi.nlm.nih.gov" in self.settings.eutils_url:
             click.echo(
@@ -42,12 +42,7 @@ class AppContext:
                 "address and may block anonymous heavy users.",
                 err=True,
             )
-        return EutilsClient(
-            base_url=self.settings.eutils_url,
-            tool=self.settings.tool,
-            email=self.settings.ncbi_email or None,
-            api_key=self.settings.ncbi_api_key or None,
-        )
+        return eutils_client(self.settings)
 
 
 pass_app = click.make_pass_decorator(AppContext)

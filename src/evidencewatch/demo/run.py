@@ -10,22 +10,27 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from evidencewatch.config import Settings
 from evidencewatch.ingest.seed import load_findings
 from evidencewatch.jobs.digests import digest_job
-from evidencewatch.pubmed.client import EutilsClient
 from evidencewatch.storage.db import init_db, make_engine, session_scope
 from evidencewatch.storage.models import Candidate, Paper
-from evidencewatch.testing.fake_eutils import FakeEutils, records_from_xml
+from evidencewatch.testing.fake_eutils import FakeEutils, FakeRecord, records_from_xml
 from evidencewatch.testing.vocabulary import query_vocabulary
 from evidencewatch.watch.seedfiles import load_findings as read_findings
 from evidencewatch.watch.seedfiles import load_watchlist
+
+if TYPE_CHECKING:
+    from evidencewatch.ingest.scan import ScanReport
+    from evidencewatch.watch.watchlist import Watchlist
 
 DEMO_EMAIL = "demo@evidencewatch.invalid"
 
@@ -54,32 +59,8 @@ def run_demo(
     today = latest + timedelta(days=1)
     engine = make_engine(settings.database_url)
     init_db(engine)
-    watchlist = load_watchlist(settings.seed_path / "watchlist.toml")
-    findings = read_findings(settings.seed_path / "findings.toml", watchlist=watchlist)
-    with session_scope(engine) as session:
-        seeded = load_findings(session=session, findings=findings)
-    echo(
-        f"Seeded {len(findings)} findings ({len(seeded.added)} new) on {len(watchlist.genes)} "
-        f"tracked genes from {settings.seed_path}"
-    )
-
-    from evidencewatch.jobs.scans import scan_job
-
-    with FakeEutils(records, known_phrases=query_vocabulary(watchlist)) as fake:
-        echo(f"Fake E-utilities server with {len(records)} demo records at {fake.base_url}")
-        client = EutilsClient(
-            base_url=fake.base_url, tool=settings.tool, email=DEMO_EMAIL, api_key=None
-        )
-        report = scan_job(
-            settings.with_overrides(eutils_url=fake.base_url),
-            engine=engine,
-            client=client,
-            since=today - timedelta(days=30),
-            until=today,
-            today=today,
-            trigger="demo",
-            show_progress=False,
-        )
+    watchlist = _seed(settings, engine, echo)
+    report = _scan(settings, engine, records=records, watchlist=watchlist, today=today, echo=echo)
     echo(report.summary())
     if report.error:
         echo(f"  error: {report.error}")
@@ -93,30 +74,81 @@ def run_demo(
         mail=False,
         now=datetime.combine(today, time(12), tzinfo=UTC),
     )
-    db = f"sqlite:///{db_path}"
+    _print_next_steps(digest.id, digest.files, db=f"sqlite:///{db_path}", port=port, echo=echo)
+    if serve:
+        _serve(settings, engine, port=port, echo=echo)
+    return settings
+
+
+def _seed(settings: Settings, engine: Engine, echo: Callable[[str], None]) -> Watchlist:
+    watchlist = load_watchlist(settings.seed_path / "watchlist.toml")
+    findings = read_findings(settings.seed_path / "findings.toml", watchlist=watchlist)
+    with session_scope(engine) as session:
+        seeded = load_findings(session=session, findings=findings)
+    echo(
+        f"Seeded {len(findings)} findings ({len(seeded.added)} new) on {len(watchlist.genes)} "
+        f"tracked genes from {settings.seed_path}"
+    )
+    return watchlist
+
+
+def _scan(
+    settings: Settings,
+    engine: Engine,
+    *,
+    records: list[FakeRecord],
+    watchlist: Watchlist,
+    today: date,
+    echo: Callable[[str], None],
+) -> ScanReport:
+    """The last 30 days scanned through the production scan job, from the fake server."""
+    from evidencewatch.jobs.clients import eutils_client
+    from evidencewatch.jobs.scans import scan_job
+
+    with FakeEutils(records, known_phrases=query_vocabulary(watchlist)) as fake:
+        echo(f"Fake E-utilities server with {len(records)} demo records at {fake.base_url}")
+        demo_settings = settings.with_overrides(eutils_url=fake.base_url)
+        # The fake is sent a reserved address and never the operator's real key.
+        client = eutils_client(demo_settings.with_overrides(ncbi_email=DEMO_EMAIL, ncbi_api_key=""))
+        return scan_job(
+            demo_settings,
+            engine=engine,
+            client=client,
+            since=today - timedelta(days=30),
+            until=today,
+            today=today,
+            trigger="demo",
+            show_progress=False,
+        )
+
+
+def _print_next_steps(
+    digest_id: int | None, files: list[str], *, db: str, port: int, echo: Callable[[str], None]
+) -> None:
     # Name the command as it was run (e.g. .venv/bin/evidencewatch), so the lines can be pasted.
     exe = sys.argv[0] if Path(sys.argv[0]).name == "evidencewatch" else "evidencewatch"
     url = f"http://127.0.0.1:{port}/"
     echo("")
-    echo(f"Digest {digest.id} written: " + ", ".join(digest.files))
+    echo(f"Digest {digest_id} written: " + ", ".join(files))
     echo("")
     echo("Next:")
     echo(f"  review queue (CLI): {exe} --db {db} review list")
     echo(f"  sign-in account:    {exe} --db {db} user add curator --role curator")
     echo(f"  review app:         {exe} --db {db} serve --port {port}   ->  {url}")
     echo(f"  export:             {exe} --db {db} export --format csv")
-    if serve:
-        import uvicorn
-
-        from evidencewatch.web.app import create_app
-
-        echo(f"Serving the review app at {url} (Ctrl-C to stop)")
-        uvicorn.run(create_app(settings, engine=engine), host="127.0.0.1", port=port)
-    return settings
 
 
-def _print_queue(engine: object, echo: Callable[[str], None]) -> None:
-    with session_scope(engine) as session:  # type: ignore[arg-type]
+def _serve(settings: Settings, engine: Engine, *, port: int, echo: Callable[[str], None]) -> None:
+    import uvicorn
+
+    from evidencewatch.web.app import create_app
+
+    echo(f"Serving the review app at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    uvicorn.run(create_app(settings, engine=engine), host="127.0.0.1", port=port)
+
+
+def _print_queue(engine: Engine, echo: Callable[[str], None]) -> None:
+    with session_scope(engine) as session:
         rows = session.exec(
             select(Candidate, Paper)
             .join(Paper, col(Paper.pmid) == col(Candidate.pmid))

@@ -7,7 +7,7 @@ record twice changes nothing: papers are keyed by PMID and candidates by
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,9 +17,14 @@ from evidencewatch.core.timeutil import utcnow
 from evidencewatch.core.vocabulary import EXTRACTED_FIELDS, Status
 from evidencewatch.pubmed.records import PubmedRecord
 from evidencewatch.storage.models import AuditEvent, Candidate, Paper
+from evidencewatch.storage.sql import chunked
 
 if TYPE_CHECKING:
     from evidencewatch.matching.match import CandidateDraft, Matcher
+
+# Called after each saved batch with the new candidates' ids, inside the
+# batch's transaction (the ranker uses it to score new candidates).
+AfterSave = Callable[[Session, list[int]], object]
 
 
 @dataclass
@@ -40,10 +45,8 @@ class SaveCounts:
 
 def known_pmids(*, session: Session, pmids: Iterable[int]) -> set[int]:
     """Which of ``pmids`` are already stored (in chunks, to stay under SQL parameter limits)."""
-    wanted = list(pmids)
     found: set[int] = set()
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
+    for chunk in chunked(list(pmids)):
         found.update(session.exec(select(Paper.pmid).where(col(Paper.pmid).in_(chunk))).all())
     return found
 
@@ -132,42 +135,66 @@ def save_records(
     new_candidates: list[Candidate] = []
     for pmid, record in by_pmid.items():
         paper = existing.get(pmid)
-        if paper is None:
-            if not drafts[pmid] and not store_unmatched:
-                continue
-            session.add(paper_from_record(record, source=source))
-            counts.papers_new += 1
-        else:
-            if paper.record != record.to_json() or paper.deleted_at is not None:
-                _copy_record(paper, record)
-                paper.updated_at = utcnow()
-                paper.deleted_at = None
-                session.add(paper)
-                counts.papers_updated += 1
-        for draft in drafts[pmid]:
-            if (pmid, draft.gene) in known_pairs:
-                continue
-            new_candidates.append(candidate_from_draft(draft, pmid=pmid, scan_id=scan_id))
-    if new_candidates:
-        session.flush()  # papers first: candidates reference them
-        session.add_all(new_candidates)
-        session.flush()
-        session.add_all(
-            AuditEvent(
-                candidate_id=c.id,
-                actor=actor,
-                action="created",
-                to_status=c.status,
-                changes={"score": c.score},
-                note=source,
-            )
-            for c in new_candidates
-            if c.id is not None
+        if paper is None and not drafts[pmid] and not store_unmatched:
+            continue
+        _save_paper(session, paper, record, source=source, counts=counts)
+        new_candidates.extend(
+            candidate_from_draft(draft, pmid=pmid, scan_id=scan_id)
+            for draft in drafts[pmid]
+            if (pmid, draft.gene) not in known_pairs
         )
-        counts.candidates_new = len(new_candidates)
-        counts.new_candidate_ids = [c.id for c in new_candidates if c.id is not None]
+    if new_candidates:
+        _add_candidates(session, new_candidates, actor=actor, source=source, counts=counts)
     session.flush()
     return counts
+
+
+def _save_paper(
+    session: Session,
+    paper: Paper | None,
+    record: PubmedRecord,
+    *,
+    source: str,
+    counts: SaveCounts,
+) -> None:
+    """Add the record's paper, or bring the stored one up to date (undeleting it)."""
+    if paper is None:
+        session.add(paper_from_record(record, source=source))
+        counts.papers_new += 1
+    elif paper.record != record.to_json() or paper.deleted_at is not None:
+        _copy_record(paper, record)
+        paper.updated_at = utcnow()
+        paper.deleted_at = None
+        session.add(paper)
+        counts.papers_updated += 1
+
+
+def _add_candidates(
+    session: Session,
+    candidates: list[Candidate],
+    *,
+    actor: str,
+    source: str,
+    counts: SaveCounts,
+) -> None:
+    """Add new candidates, each with its "created" audit event."""
+    session.flush()  # papers first: candidates reference them
+    session.add_all(candidates)
+    session.flush()
+    session.add_all(
+        AuditEvent(
+            candidate_id=c.id,
+            actor=actor,
+            action="created",
+            to_status=c.status,
+            changes={"score": c.score},
+            note=source,
+        )
+        for c in candidates
+        if c.id is not None
+    )
+    counts.candidates_new = len(candidates)
+    counts.new_candidate_ids = [c.id for c in candidates if c.id is not None]
 
 
 def _existing_pairs(*, session: Session, pmids: list[int]) -> set[tuple[int, str]]:
@@ -185,10 +212,8 @@ def apply_deletions(*, session: Session, pmids: Iterable[int], actor: str = "sys
     Decided candidates keep their decision (nothing a curator did is lost);
     the paper's ``deleted_at`` shows on them instead.
     """
-    wanted = list(dict.fromkeys(pmids))
     deleted = 0
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
+    for chunk in chunked(list(dict.fromkeys(pmids))):
         papers = session.exec(select(Paper).where(col(Paper.pmid).in_(chunk))).all()
         for paper in papers:
             if paper.deleted_at is not None:
@@ -203,6 +228,7 @@ def apply_deletions(*, session: Session, pmids: Iterable[int], actor: str = "sys
                 )
             ).all()
             for cand in pending:
+                assert cand.id is not None  # rows read back always have their key
                 session.add(
                     AuditEvent(
                         candidate_id=cand.id,

@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -151,7 +152,7 @@ def _acquire(
         time.sleep(min(poll_every, remaining))
 
 
-def _take_over(engine: Engine, name: str, holder: str, row: sa.Row) -> HeldLock | None:
+def _take_over(engine: Engine, name: str, holder: str, row: sa.Row[Any]) -> HeldLock | None:
     now = utcnow()
     with engine.begin() as conn:
         result = conn.execute(

@@ -16,8 +16,11 @@ from sqlalchemy.engine import Engine
 
 from evidencewatch.config import Settings
 from evidencewatch.core.progress import NullProgress, progress_for_terminal
-from evidencewatch.ingest.scan import ImportReport, ScanReport, run_import, run_scan
+from evidencewatch.ingest.imports import ImportReport
+from evidencewatch.ingest.scan import ScanReport
+from evidencewatch.jobs.importing import run_import
 from evidencewatch.jobs.locks import make_holder, scan_lock
+from evidencewatch.jobs.scanning import run_scan
 from evidencewatch.matching.match import Matcher
 from evidencewatch.ranking.model import score_new
 from evidencewatch.watch.seedfiles import load_watchlist

@@ -25,18 +25,17 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from evidencewatch.config import Settings
 from evidencewatch.core.errors import ConfigError
 from evidencewatch.core.timeutil import as_utc, utcnow
-from evidencewatch.core.vocabulary import Status
-from evidencewatch.ingest.scan import watermark
+from evidencewatch.ingest.windows import watermark
 from evidencewatch.jobs.locks import held_locks
+from evidencewatch.jobs.schedule import JOB_SPECS, JOBSTORE_TABLE, cron_trigger
+from evidencewatch.review.backlog import backlog_counts
 from evidencewatch.storage.db import head_revision, schema_revision
-from evidencewatch.storage.models import Candidate, Scan
-
-JOBSTORE_TABLE = "apscheduler_jobs"
+from evidencewatch.storage.models import Scan
 
 T = TypeVar("T")
 
@@ -104,7 +103,7 @@ class StatusReport:
         return self.schema_current is not None and self.schema_current == self.schema_head
 
     def as_json(self) -> dict[str, Any]:
-        data = _jsonable(asdict(self))
+        data: dict[str, Any] = _jsonable(asdict(self))
         data["schema"] = {
             "current": self.schema_current,
             "head": self.schema_head,
@@ -216,21 +215,12 @@ def _flag_abandoned_scans(report: StatusReport) -> None:
 
 
 def _backlog(engine: Engine) -> Backlog:
-    pending = Status.pending.value
     with Session(engine) as session:
-        count, oldest = session.exec(
-            select(func.count(), func.min(Candidate.created_at)).where(Candidate.status == pending)
-        ).one()
-        by_gene = session.exec(
-            select(Candidate.gene, func.count())
-            .where(Candidate.status == pending)
-            .group_by(Candidate.gene)
-            .order_by(func.count().desc(), col(Candidate.gene))
-        ).all()
+        counts = backlog_counts(session=session)
     return Backlog(
-        pending=count,
-        oldest_pending=as_utc(oldest) if oldest else None,
-        by_gene={gene: n for gene, n in by_gene},
+        pending=counts.pending,
+        oldest_pending=counts.oldest_pending,
+        by_gene={g.gene: g.pending for g in counts.per_gene},
     )
 
 
@@ -270,20 +260,19 @@ def _describe_trigger(state: bytes) -> str:
 
 
 def _next_runs_from_settings(settings: Settings, now: datetime) -> list[NextRun]:
-    from evidencewatch.scheduler import cron_trigger
-
     out = []
-    for job, expr in (("scan", settings.scan_cron), ("digest", settings.digest_cron)):
+    for spec in JOB_SPECS:
+        expr = spec.cron(settings)
         if not expr.strip():
-            out.append(NextRun(job, None, "disabled (empty setting)", "settings"))
+            out.append(NextRun(spec.id, None, "disabled (empty setting)", "settings"))
             continue
         try:
-            trigger = cron_trigger(expr, timezone=settings.timezone, setting=f"{job}_cron")
+            trigger = cron_trigger(expr, timezone=settings.timezone, setting=spec.setting)
         except ConfigError as exc:
-            out.append(NextRun(job, None, f"invalid: {exc}", "settings"))
+            out.append(NextRun(spec.id, None, f"invalid: {exc}", "settings"))
             continue
         schedule = f"{expr} ({settings.timezone})"
-        out.append(NextRun(job, trigger.get_next_fire_time(None, now), schedule, "settings"))
+        out.append(NextRun(spec.id, trigger.get_next_fire_time(None, now), schedule, "settings"))
     return out
 
 
@@ -321,6 +310,18 @@ def _duration(seconds: float) -> str:
 def render_text(report: StatusReport, *, now: datetime | None = None) -> str:
     """The report as the lines `evidencewatch status` prints."""
     now = now or utcnow()
+    lines = _header_lines(report)
+    lines += ["", "last scans:", *_scan_lines(report.scans, now)]
+    lines += ["", "locks:", *_lock_lines(report.locks, now)]
+    lines += ["", "next runs:", *_next_run_lines(report.next_runs, now)]
+    if report.backlog is not None:
+        lines += ["", *_backlog_lines(report.backlog, now)]
+    if report.problems:
+        lines += ["", "problems:", *(f"  {p}" for p in report.problems)]
+    return "\n".join(lines)
+
+
+def _header_lines(report: StatusReport) -> list[str]:
     lines = [f"database: {report.database}"]
     if report.schema_current is None:
         lines.append(f"schema:   none (this version needs {report.schema_head})")
@@ -332,11 +333,14 @@ def render_text(report: StatusReport, *, now: datetime | None = None) -> str:
         "watermark: "
         + (report.watermark.isoformat() if report.watermark else "none (no scan has succeeded)")
     )
-    lines.append("")
-    lines.append("last scans:")
-    if not report.scans:
-        lines.append("  none")
-    for s in report.scans:
+    return lines
+
+
+def _scan_lines(scans: list[ScanLine], now: datetime) -> list[str]:
+    if not scans:
+        return ["  none"]
+    lines = []
+    for s in scans:
         window = f"{s.window_from}..{s.window_to}" if s.window_from else "-"
         status = (
             f"{s.status} (abandoned: its process holds no live lock)" if s.abandoned else s.status
@@ -348,38 +352,41 @@ def render_text(report: StatusReport, *, now: datetime | None = None) -> str:
         )
         if s.error:
             lines.append(f"      error: {s.error}")
-    lines.append("")
-    lines.append("locks:")
-    if not report.locks:
-        lines.append("  none held")
-    for lock in report.locks:
+    return lines
+
+
+def _lock_lines(locks: list[LockLine], now: datetime) -> list[str]:
+    if not locks:
+        return ["  none held"]
+    lines = []
+    for lock in locks:
         stale = " STALE (the holder looks dead: the next scan takes it over)" if lock.stale else ""
         lines.append(
             f"  {lock.name}: held by {lock.holder} since {_when(lock.acquired_at, now)}, "
             f"last heartbeat {_duration(lock.heartbeat_age_seconds)} ago{stale}"
         )
-    lines.append("")
-    lines.append("next runs:")
-    for run in report.next_runs:
+    return lines
+
+
+def _next_run_lines(runs: list[NextRun], now: datetime) -> list[str]:
+    if not runs:
+        return ["  none scheduled"]
+    lines = []
+    for run in runs:
         if run.next_run_time is None:
             when = "paused" if run.source == "job store" else "not scheduled"
         else:
             when = _when(run.next_run_time, now)
         overdue = " OVERDUE: is the scheduler running?" if run.overdue else ""
         lines.append(f"  {run.job}: {when}; {run.schedule} [from {run.source}]{overdue}")
-    if not report.next_runs:
-        lines.append("  none scheduled")
-    if report.backlog is not None:
-        b = report.backlog
-        lines.append("")
-        lines.append(f"review backlog: {b.pending} pending")
-        if b.oldest_pending:
-            lines.append(f"  oldest pending: {_when(b.oldest_pending, now)}")
-        if b.by_gene:
-            genes = ", ".join(f"{gene} {n}" for gene, n in b.by_gene.items())
-            lines.append(f"  by gene: {genes}")
-    if report.problems:
-        lines.append("")
-        lines.append("problems:")
-        lines.extend(f"  {p}" for p in report.problems)
-    return "\n".join(lines)
+    return lines
+
+
+def _backlog_lines(backlog: Backlog, now: datetime) -> list[str]:
+    lines = [f"review backlog: {backlog.pending} pending"]
+    if backlog.oldest_pending:
+        lines.append(f"  oldest pending: {_when(backlog.oldest_pending, now)}")
+    if backlog.by_gene:
+        genes = ", ".join(f"{gene} {n}" for gene, n in backlog.by_gene.items())
+        lines.append(f"  by gene: {genes}")
+    return lines

@@ -139,7 +139,8 @@ class PubmedRecord:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict (dates as ISO strings) for storing the full parsed record."""
-        return _jsonable(asdict(self))
+        data: dict[str, Any] = _jsonable(asdict(self))
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PubmedRecord:

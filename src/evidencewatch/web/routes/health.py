@@ -40,7 +40,7 @@ def max_scan_age(settings: Settings | None, now: datetime) -> timedelta:
     """Twice the interval between scans under ``scan_cron``, or 48 h without one."""
     if settings is None or not settings.scan_cron.strip():
         return DEFAULT_MAX_AGE
-    from evidencewatch.scheduler import cron_trigger, next_fire_times
+    from evidencewatch.jobs.schedule import cron_trigger, next_fire_times
 
     try:
         trigger = cron_trigger(settings.scan_cron, timezone=settings.timezone)

@@ -1,4 +1,4 @@
-"""Scanning PubMed through the project's fake E-utilities server over real loopback HTTP."""
+"""Scan jobs through the project's fake E-utilities server over real loopback HTTP."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from sqlmodel import Session, func, select
 
 from evidencewatch.cli.main import cli
-from evidencewatch.ingest.scan import ESEARCH_CAP, Window, plan_window, run_scan, watermark
+from evidencewatch.ingest.windows import ESEARCH_CAP, Window, plan_window, watermark
+from evidencewatch.jobs.scanning import run_scan
 from evidencewatch.pubmed.client import EutilsClient
 from evidencewatch.storage.models import Candidate, Paper, Scan
 from evidencewatch.testing.fake_eutils import FakeEutils, Fault, synthetic_records
@@ -113,12 +114,6 @@ def test_watermark_moves_only_after_success_and_next_window_overlaps(
             session=s, today=window.end + timedelta(days=5), overlap_days=3, initial_days=30
         )
     assert nxt == Window(window.end - timedelta(days=3), window.end + timedelta(days=5))
-
-
-def test_first_scan_reads_the_initial_days(session):
-    today = date(2026, 11, 25)
-    window = plan_window(session=session, today=today, overlap_days=3, initial_days=30)
-    assert window == Window(today - timedelta(days=30), today)
 
 
 def test_cap_is_met_by_splitting_the_window_and_no_pmid_is_lost(engine, watchlist, matcher):

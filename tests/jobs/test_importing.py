@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from evidencewatch.cli.main import cli
 from evidencewatch.core.vocabulary import Status
-from evidencewatch.ingest.scan import run_import
+from evidencewatch.jobs.importing import run_import
 from evidencewatch.storage.models import AuditEvent, Candidate, Paper, Scan
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "import"

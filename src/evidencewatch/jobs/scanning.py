@@ -1,0 +1,171 @@
+"""A scan's transactions: one to open it, one per fetched batch, one to finish it.
+
+A long scan therefore never holds the database's write lock for long, and a
+crash loses at most the batch in flight. A scan is marked succeeded in the
+transaction after its last batch, so a failed or killed scan leaves the
+watermark where it was and the next run re-reads the window; papers are keyed
+by PMID, so the re-read stores nothing twice. The steps themselves are in
+:mod:`evidencewatch.ingest.scan`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import Engine
+
+from evidencewatch.core.errors import EvidenceWatchError
+from evidencewatch.core.logs import scan_context
+from evidencewatch.core.progress import NullProgress, Progress
+from evidencewatch.ingest.scan import (
+    ScanReport,
+    ScanStopped,
+    fetch_batch,
+    finish_scan,
+    note_searches,
+    open_scan,
+    save_batch,
+    search_queries,
+)
+from evidencewatch.ingest.store import AfterSave
+from evidencewatch.ingest.windows import Window, plan_window
+from evidencewatch.storage.db import session_scope
+
+if TYPE_CHECKING:
+    from evidencewatch.matching.match import Matcher
+    from evidencewatch.pubmed.client import EutilsClient
+    from evidencewatch.watch.watchlist import Watchlist
+
+__all__ = ["run_scan"]
+
+# Every line a scan logs has come from this logger; operators filter on its name.
+log = logging.getLogger("evidencewatch.ingest.scan")
+
+
+@dataclass
+class _Run:
+    """One scan in progress: where it stores, whom it asks, and what it has found."""
+
+    engine: Engine
+    client: EutilsClient
+    report: ScanReport
+    requests_before: int
+
+    def count_requests(self) -> None:
+        self.report.requests = self.client.requests_made - self.requests_before
+
+    def finish(self, status: str) -> None:
+        with session_scope(self.engine) as session:
+            finish_scan(session=session, report=self.report, status=status)
+
+
+def run_scan(
+    *,
+    engine: Engine,
+    client: EutilsClient,
+    watchlist: Watchlist,
+    matcher: Matcher,
+    window: Window | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    today: date | None = None,
+    overlap_days: int = 3,
+    initial_days: int = 30,
+    batch_size: int = 500,
+    trigger: str = "manual",
+    progress: Progress | None = None,
+    after_save: AfterSave | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> ScanReport:
+    """Scan PubMed for new papers on the watchlist and queue their candidates.
+
+    Raises nothing for NCBI failures: the scan is recorded as failed with the
+    error, the watermark stays, and the report says so (status "failed").
+    """
+    progress = progress or NullProgress()
+    today = today or datetime.now(UTC).date()
+    with session_scope(engine) as session:
+        if window is None:
+            window = plan_window(
+                session=session,
+                today=today,
+                overlap_days=overlap_days,
+                initial_days=initial_days,
+                since=since,
+                until=until,
+            )
+        scan_id = open_scan(session=session, window=window, trigger=trigger)
+    report = ScanReport(scan_id, "running", 0, 0, 0, 0, window)
+    run = _Run(engine, client, report, requests_before=client.requests_made)
+    with scan_context(scan_id):
+        log.info("scan %d: window %s..%s (crdt)", scan_id, window.start, window.end)
+        try:
+            _scan(run, watchlist, matcher, batch_size, progress, after_save, should_stop)
+        except (EvidenceWatchError, OSError, ValueError) as exc:
+            _fail(run, f"{type(exc).__name__}: {exc}", log_error=True)
+            return report
+        except BaseException:
+            # KeyboardInterrupt/SystemExit: record what we can, then let it end the process.
+            _fail(run, "interrupted", log_error=False)
+            raise
+        _log_success(report)
+    return report
+
+
+def _scan(
+    run: _Run,
+    watchlist: Watchlist,
+    matcher: Matcher,
+    batch_size: int,
+    progress: Progress,
+    after_save: AfterSave | None,
+    should_stop: Callable[[], bool],
+) -> None:
+    report = run.report
+    seen = search_queries(run.client, watchlist, report, progress=progress, should_stop=should_stop)
+    report.papers_seen = len(seen)
+    run.count_requests()
+    with session_scope(run.engine) as session:
+        new_ids = note_searches(session=session, report=report, pmids=seen)
+    progress.task("fetching new papers", total=len(new_ids))
+    for start in range(0, len(new_ids), batch_size):
+        if should_stop():
+            raise ScanStopped(f"stopped after {start} of {len(new_ids)} new papers")
+        batch = new_ids[start : start + batch_size]
+        records = fetch_batch(run.client, batch, report)
+        run.count_requests()
+        with session_scope(run.engine) as session:
+            save_batch(
+                session=session,
+                records=records,
+                matcher=matcher,
+                report=report,
+                after_save=after_save,
+            )
+        progress.advance(len(batch))
+    run.count_requests()
+    run.finish("succeeded")
+
+
+def _fail(run: _Run, error: str, *, log_error: bool) -> None:
+    run.report.status = "failed"
+    run.report.error = error
+    run.count_requests()
+    if log_error:
+        log.error("scan %d failed: %s (watermark not moved)", run.report.scan_id, error)
+    run.finish("failed")
+
+
+def _log_success(report: ScanReport) -> None:
+    log.info(
+        "scan %d succeeded: %d requests, %d papers seen, %d new, %d new candidates",
+        report.scan_id,
+        report.requests,
+        report.papers_seen,
+        report.papers_new,
+        report.candidates_new,
+    )
