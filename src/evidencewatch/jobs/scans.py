@@ -22,7 +22,7 @@ from evidencewatch.jobs.importing import run_import
 from evidencewatch.jobs.locks import make_holder, scan_lock
 from evidencewatch.jobs.scanning import run_scan
 from evidencewatch.matching.match import Matcher
-from evidencewatch.ranking.model import score_new
+from evidencewatch.ranking import BatchScorer
 from evidencewatch.watch.seedfiles import load_watchlist
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def scan_job(
             trigger=trigger,
             progress=progress if show_progress else NullProgress(),
             should_stop=lambda: should_stop() or lock.lost.is_set(),
-            after_save=score_new,
+            after_save=BatchScorer(),
         )
 
 
@@ -98,5 +98,5 @@ def import_job(
             matcher=matcher,
             progress=progress if show_progress else NullProgress(),
             store_unmatched=keep_all,
-            after_save=score_new,
+            after_save=BatchScorer(),
         )
