@@ -18,6 +18,37 @@ from evidencewatch.storage.db import init_db
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def _reset_process_state() -> Iterator[None]:
+    """Every test starts with the process-global state a fresh process has.
+
+    The caches below are keyed by object identity or hold compiled tables; the
+    scheduler's stop flag is set by signal handlers; the web app's fallback key is
+    made once per process. A test that sets or fills one must not leak into the next.
+    """
+    _reset_globals()
+    yield
+    _reset_globals()
+
+
+def _reset_globals() -> None:
+    from evidencewatch import scheduler
+    from evidencewatch.matching import cell_lines, extract
+    from evidencewatch.matching.extraction import record_facts, tables
+    from evidencewatch.ranking import tokens
+    from evidencewatch.web import app
+    from evidencewatch.web.routes import digests
+
+    scheduler.STOP.clear()
+    extract._GENE_CACHE.clear()
+    tables._TABLE_CACHE.clear()
+    record_facts._FACTS_CACHE.clear()
+    cell_lines._cell_finder.clear()
+    tokens._analyze_cached.cache_clear()
+    app.process_secret_key.cache_clear()
+    digests._default_env.cache_clear()
+
+
 @pytest.fixture(params=_backends())
 def db_url_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Engine]]:
     url, engine = make_test_database(request.param, tmp_path)
