@@ -13,11 +13,12 @@ from sqlmodel import Session, select
 
 from evidencewatch.review import accounts as auth
 from evidencewatch.review.accounts import get_user
-from evidencewatch.storage.models import AuditEvent, Candidate
+from evidencewatch.storage.models import AuditEvent, Candidate, Paper
 from evidencewatch.web import app as web_app
 from evidencewatch.web.app import create_app
 from evidencewatch.web.deps import SESSION_COOKIE
 from factories import make_candidate, make_paper, make_user
+from web.hostile import FORBIDDEN, SAFE_TITLE_HTML, store_hostile_record
 
 with warnings.catch_warnings():  # starlette 1.x: "use httpx2" (TestClient still works on httpx)
     warnings.simplefilter("ignore")
@@ -356,6 +357,43 @@ def test_script_in_a_title_is_shown_as_text_on_every_page(client, session):
         page = client.get(path).text
         assert SCRIPT not in page, path
         assert ESCAPED in page, path
+
+
+def test_hostile_pubmed_markup_from_the_real_parser_is_sanitised_on_every_page(
+    client, session, matcher
+):
+    cid = store_hostile_record(session, matcher)
+    session.commit()
+    sign_in(client, session)
+    candidate_page = client.get(f"/candidates/{cid}").text
+    title = re.search(r'<h1 class="paper-title">(.*?)</h1>', candidate_page, re.S)
+    assert title and title.group(1) == SAFE_TITLE_HTML
+    queue_page = client.get("/queue").text
+    link = re.search(rf'<a href="/candidates/{cid}">(.*?)</a>', queue_page, re.S)
+    assert link and link.group(1) == SAFE_TITLE_HTML
+    for page in (candidate_page, queue_page):
+        for bad in FORBIDDEN:
+            assert bad not in page, bad
+
+
+def test_bidi_controls_from_pubmed_and_curators_are_not_shown_but_stay_stored(client, session):
+    rlo, pdf, rli, pdi = "\u202e", "\u202c", "\u2067", "\u2069"
+    title = f"ESR1 {rlo}ecnatsiser{pdf} in tumours"
+    paper = make_paper(session, title=title, journal=f"{rli}Journal{pdi}")
+    cid = make_candidate(session, paper, "ESR1").id
+    session.commit()
+    sign_in(client, session)
+    csrf, _ = form_page(client, cid)
+    note = f"checked {rlo}detcartser ton{pdf}"
+    client.post(f"/candidates/{cid}/defer", data={"csrf_token": csrf, "version": "1", "note": note})
+    for path in (f"/candidates/{cid}", "/queue?status=all"):
+        page = client.get(path).text
+        assert "ESR1 ecnatsiser in tumours" in page and "Journal" in page, path
+        assert not {rlo, pdf, rli, pdi} & set(page), path
+    assert "checked detcartser ton" in client.get(f"/candidates/{cid}").text
+    session.expire_all()
+    assert session.get(Candidate, cid).note == note  # stored exactly as typed
+    assert session.get(Paper, paper.pmid).title == title
 
 
 # --- decisions through forms ----------------------------------------------------------------
