@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from evidencewatch.config import load_settings
+from evidencewatch.review import decisions
 from evidencewatch.storage.db import init_db, make_engine
 from evidencewatch.storage.models import AuditEvent, Candidate
 from factories import make_candidate, make_paper, make_user
@@ -62,6 +63,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, matcher) -> Iterator[Site]:
             "pwned": make_candidate(s, make_paper(s, title=PWNED_TITLE), "ESR1", 0.5).id,
             "csrf": make_candidate(s, make_paper(s, title="CSRF target"), "PGR", 0.1).id,
             "hostile": store_hostile_record(s, matcher, score=0.3),
+            "conflict": make_candidate(s, make_paper(s, title="Race: BARD1"), "BARD1", 0.05).id,
         }
         s.commit()
     settings = load_settings(env={}, database_url=db_url, secret_key="browser-test-secret")
@@ -267,3 +269,30 @@ def test_hostile_pubmed_markup_parsed_from_xml_renders_as_bare_inline_tags(page,
     page.click("h1.paper-title mi")
     assert page.locator("img, [onerror], [onmouseover], [onclick]").count() == 0
     assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_after_losing_a_race_the_typed_statement_is_shown_and_a_reload_posts_nothing(
+    page, site: Site
+):
+    cid = site.ids["conflict"]
+    page.goto(f"{site.url}/candidates/{cid}")
+    statement = "BARD1 loss went with PARP inhibitor resistance;\nsee the second cohort."
+    page.fill("textarea[name=statement]", statement)
+    with Session(site.engine) as s:  # meanwhile, another curator rejects it
+        decisions.reject(
+            session=s, candidate_id=cid, actor="bob", expected_version=1, reason="duplicate"
+        )
+        s.commit()
+    with page.expect_response(f"{site.url}/candidates/{cid}/accept") as posted:
+        page.click("form.accept button[type=submit]")
+    assert posted.value.status == 303
+    page.wait_for_url(f"{site.url}/candidates/{cid}")
+    assert page.get_by_text("bob rejected this").is_visible()
+    assert page.locator("dl.kept dd").last.inner_text() == statement
+    methods: list[str] = []
+    page.on("request", lambda request: methods.append(request.method))
+    page.reload()
+    assert methods and set(methods) == {"GET"}  # the reload fetched the page, posted nothing
+    assert page.locator("dl.kept").count() == 0  # shown once
+    saved = candidate(site, "conflict")
+    assert (saved.status, saved.decided_by, saved.statement) == ("rejected", "bob", None)
