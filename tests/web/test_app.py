@@ -4,77 +4,22 @@ from __future__ import annotations
 
 import logging
 import re
-import warnings
-from collections.abc import Iterator
 
 import pytest
-from argon2 import PasswordHasher
-from sqlmodel import Session, select
 
-from evidencewatch.review import accounts as auth
 from evidencewatch.review.accounts import get_user
-from evidencewatch.storage.models import AuditEvent, Candidate
+from evidencewatch.storage.models import Candidate, Paper
 from evidencewatch.web import app as web_app
 from evidencewatch.web.app import create_app
 from evidencewatch.web.deps import SESSION_COOKIE
 from factories import make_candidate, make_paper, make_user
+from web.hostile import FORBIDDEN, SAFE_TITLE_HTML, store_hostile_record
+from web.webtools import TestClient, audit_actions, form_page, sign_in, status_of, token
 
-with warnings.catch_warnings():  # starlette 1.x: "use httpx2" (TestClient still works on httpx)
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
-
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    """Cheap argon2 parameters: sign-ins are the slow part of these tests, not the subject."""
-    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
-
-
-@pytest.fixture
-def client(settings, engine) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, engine=engine)) as c:
-        yield c
-
-
-@pytest.fixture
-def open_client(settings, engine) -> Iterator[TestClient]:
-    """An app whose read-only pages need no sign-in."""
-    app = create_app(settings.with_overrides(read_requires_login=False), engine=engine)
-    with TestClient(app) as c:
-        yield c
-
-
-def token(client: TestClient, path: str = "/login") -> str:
-    page = client.get(path)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-def sign_in(client: TestClient, session: Session, name: str = "alice", role: str = "curator"):
-    make_user(session, name, role, f"{name}-password")
-    session.commit()
-    r = client.post(
-        "/login",
-        data={"username": name, "password": f"{name}-password", "csrf_token": token(client)},
-    )
-    assert r.status_code == 200 and r.url.path == "/queue", r.text[:500]
-
-
-def audit_actions(session: Session, cid: int) -> list[str]:
-    session.expire_all()
-    rows = session.exec(select(AuditEvent).where(AuditEvent.candidate_id == cid)).all()
-    return [e.action for e in rows]
-
-
-def status_of(session: Session, cid: int) -> tuple[str, int]:
-    session.expire_all()
-    cand = session.get(Candidate, cid)
-    return cand.status, cand.version
 
 
 # --- sign-in and access ---------------------------------------------------------------------
@@ -358,12 +303,44 @@ def test_script_in_a_title_is_shown_as_text_on_every_page(client, session):
         assert ESCAPED in page, path
 
 
+def test_hostile_pubmed_markup_from_the_real_parser_is_sanitised_on_every_page(
+    client, session, matcher
+):
+    cid = store_hostile_record(session, matcher)
+    session.commit()
+    sign_in(client, session)
+    candidate_page = client.get(f"/candidates/{cid}").text
+    title = re.search(r'<h1 class="paper-title">(.*?)</h1>', candidate_page, re.S)
+    assert title and title.group(1) == SAFE_TITLE_HTML
+    queue_page = client.get("/queue").text
+    link = re.search(rf'<a href="/candidates/{cid}">(.*?)</a>', queue_page, re.S)
+    assert link and link.group(1) == SAFE_TITLE_HTML
+    for page in (candidate_page, queue_page):
+        for bad in FORBIDDEN:
+            assert bad not in page, bad
+
+
+def test_bidi_controls_from_pubmed_and_curators_are_not_shown_but_stay_stored(client, session):
+    rlo, pdf, rli, pdi = "\u202e", "\u202c", "\u2067", "\u2069"
+    title = f"ESR1 {rlo}ecnatsiser{pdf} in tumours"
+    paper = make_paper(session, title=title, journal=f"{rli}Journal{pdi}")
+    cid = make_candidate(session, paper, "ESR1").id
+    session.commit()
+    sign_in(client, session)
+    csrf, _ = form_page(client, cid)
+    note = f"checked {rlo}detcartser ton{pdf}"
+    client.post(f"/candidates/{cid}/defer", data={"csrf_token": csrf, "version": "1", "note": note})
+    for path in (f"/candidates/{cid}", "/queue?status=all"):
+        page = client.get(path).text
+        assert "ESR1 ecnatsiser in tumours" in page and "Journal" in page, path
+        assert not {rlo, pdf, rli, pdi} & set(page), path
+    assert "checked detcartser ton" in client.get(f"/candidates/{cid}").text
+    session.expire_all()
+    assert session.get(Candidate, cid).note == note  # stored exactly as typed
+    assert session.get(Paper, paper.pmid).title == title
+
+
 # --- decisions through forms ----------------------------------------------------------------
-
-
-def form_page(client: TestClient, cid: int) -> tuple[str, str]:
-    page = client.get(f"/candidates/{cid}").text
-    return token(client, f"/candidates/{cid}"), page
 
 
 def test_accept_form_saves_edits_with_curator_provenance_and_opens_the_next(client, session):
@@ -414,7 +391,7 @@ def test_reject_form_without_a_reason_is_a_400_that_keeps_the_page(client, sessi
     assert status_of(session, cid) == ("pending", 1)
 
 
-def test_stale_form_gets_a_409_page_naming_who_decided_and_nothing_is_overwritten(
+def test_stale_form_redirects_to_a_page_naming_who_decided_and_nothing_is_overwritten(
     client, settings, engine, session
 ):
     cid = make_candidate(session, None, "ESR1").id
@@ -431,10 +408,12 @@ def test_stale_form_gets_a_409_page_naming_who_decided_and_nothing_is_overwritte
     r = client.post(
         f"/candidates/{cid}/accept",
         data={"csrf_token": csrf, "version": "1", "statement": "alice's careful statement"},
+        follow_redirects=False,
     )
-    assert r.status_code == 409
-    assert re.search(r"bob rejected this at \d\d:\d\d UTC while you were looking", r.text)
-    assert "reload to see it" in r.text and "Nothing was overwritten" in r.text
+    assert r.status_code == 303 and r.headers["location"] == f"/candidates/{cid}"
+    page = client.get(r.headers["location"]).text
+    assert re.search(r"bob rejected this at \d\d:\d\d UTC while you were looking", page)
+    assert "reload to see it" in page and "Nothing was overwritten" in page
     session.expire_all()
     cand = session.get(Candidate, cid)
     assert (cand.status, cand.version, cand.statement, cand.decided_by) == (
@@ -504,3 +483,19 @@ def test_each_decision_route_runs_the_apps_on_decided_callback(settings, engine,
             data={"csrf_token": csrf, "ids": [str(d)], "reason": "duplicate"},
         )
     assert seen == [(a, "accepted"), (b, "rejected"), (c, "deferred"), (d, "rejected")]
+
+
+def test_an_unexpected_error_is_a_500_on_the_error_page_with_the_security_headers(settings, engine):
+    app = create_app(settings, engine=engine)
+
+    def broken() -> None:
+        raise RuntimeError("secret internals")
+
+    app.add_api_route("/broken", broken)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        r = client.get("/broken")
+    assert r.status_code == 500 and r.headers["content-type"].startswith("text/html")
+    assert "Something went wrong" in r.text and "see its log" in r.text
+    assert "secret internals" not in r.text
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["x-frame-options"] == "DENY" and r.headers["cache-control"] == "no-store"

@@ -19,9 +19,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from evidencewatch.config import load_settings
+from evidencewatch.review import decisions
 from evidencewatch.storage.db import init_db, make_engine
 from evidencewatch.storage.models import AuditEvent, Candidate
 from factories import make_candidate, make_paper, make_user
+from web.hostile import TITLE_TEXT, store_hostile_record
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -43,7 +45,7 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory, matcher) -> Iterator[Site]:
     import uvicorn
 
     from evidencewatch.web.app import create_app
@@ -60,6 +62,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             "fourth": make_candidate(s, make_paper(s, title="Fourth: ERBB2"), "ERBB2", 6).id,
             "pwned": make_candidate(s, make_paper(s, title=PWNED_TITLE), "ESR1", 0.5).id,
             "csrf": make_candidate(s, make_paper(s, title="CSRF target"), "PGR", 0.1).id,
+            "hostile": store_hostile_record(s, matcher, score=0.3),
+            "conflict": make_candidate(s, make_paper(s, title="Race: BARD1"), "BARD1", 0.05).id,
         }
         s.commit()
     settings = load_settings(env={}, database_url=db_url, secret_key="browser-test-secret")
@@ -243,3 +247,52 @@ def test_a_form_posted_without_its_csrf_token_is_refused(page, site: Site):
     with Session(site.engine) as s:
         events = s.exec(select(AuditEvent).where(AuditEvent.candidate_id == cid)).all()
     assert [e.action for e in events] == ["created"]
+
+
+# Every element of a title, with how many attributes it carries: only PubMed's inline
+# tags may be there, and none of them with an attribute.
+TITLE_ELEMENTS = """sel => Array.from(document.querySelector(sel).querySelectorAll('*'))
+    .map(e => [e.localName, e.attributes.length])"""
+SAFE_ELEMENTS = [["i", 0], ["math", 0], ["msup", 0], ["mi", 0], ["mn", 0], ["b", 0]]
+
+
+def test_hostile_pubmed_markup_parsed_from_xml_renders_as_bare_inline_tags(page, site: Site):
+    cid = site.ids["hostile"]
+    page.goto(f"{site.url}/queue")
+    queue_title = f"tr[data-id='{cid}'] td.title a"
+    assert page.evaluate(TITLE_ELEMENTS, queue_title) == SAFE_ELEMENTS
+    page.goto(f"{site.url}/candidates/{cid}")
+    assert page.evaluate(TITLE_ELEMENTS, "h1.paper-title") == SAFE_ELEMENTS
+    assert page.locator("h1.paper-title").text_content() == TITLE_TEXT
+    page.hover("h1.paper-title i")
+    page.click("h1.paper-title b")
+    page.click("h1.paper-title mi")
+    assert page.locator("img, [onerror], [onmouseover], [onclick]").count() == 0
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_after_losing_a_race_the_typed_statement_is_shown_and_a_reload_posts_nothing(
+    page, site: Site
+):
+    cid = site.ids["conflict"]
+    page.goto(f"{site.url}/candidates/{cid}")
+    statement = "BARD1 loss went with PARP inhibitor resistance;\nsee the second cohort."
+    page.fill("textarea[name=statement]", statement)
+    with Session(site.engine) as s:  # meanwhile, another curator rejects it
+        decisions.reject(
+            session=s, candidate_id=cid, actor="bob", expected_version=1, reason="duplicate"
+        )
+        s.commit()
+    with page.expect_response(f"{site.url}/candidates/{cid}/accept") as posted:
+        page.click("form.accept button[type=submit]")
+    assert posted.value.status == 303
+    page.wait_for_url(f"{site.url}/candidates/{cid}")
+    assert page.get_by_text("bob rejected this").is_visible()
+    assert page.locator("dl.kept dd").last.inner_text() == statement
+    methods: list[str] = []
+    page.on("request", lambda request: methods.append(request.method))
+    page.reload()
+    assert methods and set(methods) == {"GET"}  # the reload fetched the page, posted nothing
+    assert page.locator("dl.kept").count() == 0  # shown once
+    saved = candidate(site, "conflict")
+    assert (saved.status, saved.decided_by, saved.statement) == ("rejected", "bob", None)

@@ -1,4 +1,12 @@
-"""Exporting candidates: JSON lines, CSV and RIS, one candidate (paper × gene) a row."""
+"""Exporting candidates: JSON lines, CSV and RIS, one candidate (paper × gene) a row.
+
+CSV is opened in spreadsheets, which run a cell starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return as a formula (``=HYPERLINK(...)`` from a title
+would be a live link). As OWASP's "CSV Injection" advises, such a text cell gets a
+leading ``'`` and every text cell is quoted, so a spreadsheet shows the text and
+runs nothing. JSON lines and RIS are read by programs, not spreadsheets: they keep
+the exact text.
+"""
 
 from __future__ import annotations
 
@@ -44,6 +52,8 @@ EXPORT_FIELDS = (
     "reasons",
     "retracted",
 )
+# First characters that make a spreadsheet read a cell as a formula (OWASP).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def iter_candidates(
@@ -106,16 +116,24 @@ def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
     return n
 
 
+def csv_cell(value: Any) -> Any:
+    """One CSV cell: lists and dicts as JSON; text a spreadsheet would run made inert with ``'``."""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)  # starts with [ or {: never a formula
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def write_csv(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
-    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
+    # Every text cell quoted: a spreadsheet splitting on ";" cannot start a cell mid-text.
+    writer = csv.DictWriter(
+        out, fieldnames=EXPORT_FIELDS, extrasaction="ignore", quoting=csv.QUOTE_NONNUMERIC
+    )
     writer.writeheader()
     n = 0
     for row in rows:
-        flat = {
-            k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
-            for k, v in row.items()
-        }
-        writer.writerow(flat)
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
         n += 1
     return n
 

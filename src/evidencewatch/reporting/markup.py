@@ -4,6 +4,11 @@ Nothing from PubMed is trusted as HTML. Titles and abstracts carry a little
 inline markup (``<i>``, ``<sup>``, ``<sub>``, ``<b>``, ``<u>``, MathML); we
 keep exactly those tags, with no attributes, and escape everything else, so a
 ``<script>`` in a title is shown as text and never runs.
+
+Unicode bidirectional embedding, override and isolate controls (U+202A–U+202E,
+U+2066–U+2069) can make text display in an order other than the one stored, so
+a title or a curator's note could read as something it does not say. Display
+removes them (:func:`neutralise_bidi`); the stored text keeps them exactly.
 """
 
 from __future__ import annotations
@@ -49,11 +54,27 @@ ALLOWED_TAGS = frozenset(
 )
 _MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 
+# LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI: the controls that re-order what follows them.
+BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+_NO_BIDI = str.maketrans(dict.fromkeys(BIDI_CONTROLS))
+
+
+def neutralise_bidi(text: str) -> str:
+    """``text`` without bidirectional embedding/override/isolate controls, for display.
+
+    A :class:`~markupsafe.Markup` stays Markup: the controls are plain characters,
+    never part of a tag, so removing them cannot change what the markup means.
+    """
+    if isinstance(text, Markup):
+        return Markup(str.translate(text, _NO_BIDI))
+    return text.translate(_NO_BIDI)
+
 
 def safe_markup(fragment: str | None) -> Markup:
     """PubMed inline markup as HTML: allowed tags kept bare, all else escaped."""
     if not fragment:
         return Markup("")
+    fragment = neutralise_bidi(fragment)
     try:
         root = etree.fromstring(
             f'<root xmlns:mml="{_MATHML_NS}">{fragment}</root>'.encode(),
@@ -86,7 +107,8 @@ def _render_element(element: etree._Element) -> str:
 def highlight(text: str, spans: Sequence[Sequence[object]]) -> Markup:
     """``text`` with each (start, end, kind) span wrapped in ``<mark class="kind">``.
 
-    Spans come from the matcher and may overlap; the earliest wins.
+    Spans come from the matcher and may overlap; the earliest wins. Their offsets
+    are into the stored ``text``, so bidi controls are removed only from the output.
     """
     out: list[str] = []
     pos = 0
@@ -99,7 +121,7 @@ def highlight(text: str, spans: Sequence[Sequence[object]]) -> Markup:
         out.append(f'<mark class="hl-{css}">{escape(text[start:end])}</mark>')
         pos = end
     out.append(escape(text[pos:]))
-    return Markup("".join(out))
+    return Markup(neutralise_bidi("".join(out)))
 
 
 def highlight_terms(text: str, terms: dict[str, Sequence[str]]) -> Markup:

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from evidencewatch.core.paths import shipped_dir
 from evidencewatch.core.vocabulary import REJECT_REASON_LABELS
 from evidencewatch.pubmed.links import doi_url, pubmed_url
-from evidencewatch.reporting.markup import highlight, highlight_terms, safe_markup
+from evidencewatch.reporting.markup import (
+    BIDI_CONTROLS,
+    highlight,
+    highlight_terms,
+    neutralise_bidi,
+    safe_markup,
+)
 
 
 def templates_dir() -> Path:
@@ -29,8 +36,26 @@ def fmt_date(value: date | datetime | None, fmt: str = "%Y-%m-%d") -> str:
     return value.strftime(fmt) if value else ""
 
 
+def display_text(value: Any) -> Any:
+    """What every ``{{ … }}`` shows: strings (and Markup) without bidi controls.
+
+    The environment's ``finalize``, so no template can forget it; autoescaping
+    happens after it, and Markup from the filters stays Markup. Other objects
+    (a list shown whole, say) are turned into their text only when it holds one.
+    """
+    if isinstance(value, str):
+        return neutralise_bidi(value)
+    if value is None or isinstance(value, int | float) or hasattr(value, "__html__"):
+        return value
+    text = str(value)
+    return neutralise_bidi(text) if not BIDI_CONTROLS.isdisjoint(text) else value
+
+
 def make_env(extra_dirs: list[Path] | None = None) -> Environment:
-    """The Jinja environment: autoescape on for every template, strict undefined."""
+    """The Jinja environment: autoescape on for every template, strict undefined.
+
+    Every expression's output passes :func:`display_text` (no bidi controls).
+    """
     search = [str(p) for p in (extra_dirs or [])] + [str(templates_dir())]
     env = Environment(
         loader=FileSystemLoader(search),
@@ -38,6 +63,7 @@ def make_env(extra_dirs: list[Path] | None = None) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=display_text,
     )
     env.filters["pubmed_markup"] = safe_markup
     env.filters["highlight"] = highlight

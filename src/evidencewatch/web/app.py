@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse
+from fastapi.responses import PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -32,6 +32,8 @@ from evidencewatch.jobs.retraining import retrain_hook
 from evidencewatch.reporting.templating import make_env
 from evidencewatch.storage.db import ensure_current, make_engine
 from evidencewatch.web import deps
+from evidencewatch.web.drafts import DraftStore
+from evidencewatch.web.limits import BodyLimitMiddleware
 from evidencewatch.web.routes import auth, candidates, queue
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ _TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    413: "Too large",
     500: "Something went wrong",
 }
 
@@ -76,10 +79,13 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.engine = app_engine
     # Decisions made on the web count towards retraining the ranking, off the request.
     app.state.on_decided = retrain_hook(settings, background=True)
+    # What curators typed into decisions that lost a race, kept for the page after the redirect.
+    app.state.drafts = DraftStore()
     app.state.templates = Jinja2Templates(
         env=make_env(), context_processors=[deps.template_context]
     )
     app.add_middleware(deps.SignedSessionMiddleware, secret_key=_secret(settings))
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(deps.SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -145,3 +151,14 @@ def _add_error_handlers(app: FastAPI) -> None:
             return error_page(request, 404, "There is no page at this address.")
         where = ", ".join(str(e.get("loc", ["?"])[-1]) for e in errors)
         return error_page(request, 400, f"Some values in the request are not valid: {where}")
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Runs outside the other middleware (Starlette's outermost layer), so it adds the
+        # security headers itself; the traceback is logged by the server as it re-raises.
+        try:
+            response = error_page(request, 500, "The server could not do this; see its log.")
+        except Exception:  # the error page itself failed: plain text, still with the headers
+            response = PlainTextResponse("500 Something went wrong", status_code=500)
+        deps.add_security_headers(response.headers)
+        return response

@@ -29,6 +29,7 @@ from evidencewatch.config import Settings
 from evidencewatch.core.errors import EvidenceWatchError
 from evidencewatch.review.decisions import DecisionHook
 from evidencewatch.storage.models import User
+from evidencewatch.web.limits import FormTooLarge
 
 SESSION_COOKIE = "evidencewatch_session"
 SESSION_MAX_AGE = 14 * 24 * 3600
@@ -107,16 +108,20 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", CSP)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "same-origin")
-                headers.setdefault("X-Frame-Options", "DENY")
-                if not static:
-                    headers.setdefault("Cache-Control", "no-store")
+                add_security_headers(MutableHeaders(scope=message), static=static)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def add_security_headers(headers: MutableHeaders, *, static: bool = False) -> None:
+    """The headers every response carries, unless the response set its own."""
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if not static:
+        headers.setdefault("Cache-Control", "no-store")
 
 
 # --- dependencies ---------------------------------------------------------------------------
@@ -160,6 +165,8 @@ async def check_csrf(request: Request) -> FormData | None:
         return None
     try:
         form = await request.form()
+    except FormTooLarge:  # BodyLimitMiddleware: a 413 that says the limit
+        raise
     except Exception as exc:  # malformed multipart, wrong content type, ...
         raise CsrfFailed("this form could not be read; reload the page and try again") from exc
     sent = form.get("csrf_token")

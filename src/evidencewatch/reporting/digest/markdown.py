@@ -11,6 +11,7 @@ from lxml import etree
 
 from evidencewatch.reporting import charts
 from evidencewatch.reporting.digest.data import DigestData
+from evidencewatch.reporting.markup import BIDI_CONTROLS
 
 
 class MdSafe(str):
@@ -19,7 +20,10 @@ class MdSafe(str):
     __slots__ = ()
 
 
-_MD_TABLE = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|~&"})
+# Markdown's specials backslashed; bidi controls dropped, as on every page (see markup.py).
+_MD_TABLE = str.maketrans(
+    {**{char: "\\" + char for char in "\\`*_[]<>|~&"}, **dict.fromkeys(BIDI_CONTROLS)}
+)
 _MD_LINE_START = re.compile(r"^(?:([#+=>-])|(\d+)([.)]))")
 
 
@@ -29,7 +33,7 @@ def md_escape(value: Any) -> MdSafe:
     Newlines are folded (a value never starts a block), ``\\ ` * _ [ ] < > | ~ &``
     are backslash-escaped (so no emphasis, link, raw HTML, table cell or entity
     can come out of PubMed text), and a leading ``#``, ``-``, ``+``, ``=``, ``>``
-    or ``1.`` is escaped too.
+    or ``1.`` is escaped too. Bidi controls are removed, as on the web pages.
     """
     if isinstance(value, MdSafe):
         return value

@@ -1,4 +1,12 @@
-"""One candidate: the evidence, why it scored, the decision forms, the audit trail."""
+"""One candidate: the evidence, why it scored, the decision forms, the audit trail.
+
+A decision that fails validation is answered with the page and the problem at
+once (400/403), the typed values back in the form. One that lost a race with
+another curator (409) redirects to the page instead (post/redirect/get), so
+that a reload shows it and does not post again; what was typed rides along as
+a :class:`~evidencewatch.web.drafts.Draft` and is shown once, in the form, or
+beside the page when the form is gone because the candidate is decided now.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +25,7 @@ from evidencewatch.core.vocabulary import (
     EDITABLE_FIELDS,
     EFFECTS,
     EVIDENCE_LEVEL_LABELS,
+    REJECT_REASON_LABELS,
     THERAPY_CLASSES,
 )
 from evidencewatch.review import decisions
@@ -32,6 +41,8 @@ from evidencewatch.web.deps import (
     form,
     render,
 )
+from evidencewatch.web.drafts import Draft, keep_draft, take_draft
+from evidencewatch.web.limits import RowId, form_number
 
 router = APIRouter()
 
@@ -48,20 +59,23 @@ ACCEPT_FIELDS: list[tuple[str, str, Any]] = [
     ("evidence_level", "Evidence level", EVIDENCE_LEVEL_LABELS),
     ("statement", "Statement, in your own words", "textarea"),
 ]
+# Fields a failed decision keeps, to show them again: the accept form's, and reject/defer's.
+KEPT_FIELDS = (*(name for name, _label, _kind in ACCEPT_FIELDS), "reason", "note")
 
 
 @router.get("/candidates/{candidate_id}")
 def candidate_page(
-    request: Request, candidate_id: int, session: SessionDep, user: Reader
+    request: Request, candidate_id: RowId, session: SessionDep, user: Reader
 ) -> Response:
     detail = candidate_detail(session=session, candidate_id=candidate_id)
-    return render(request, "web/candidate.html", _context(detail, user))
+    draft = take_draft(request, candidate_id, user.id if user is not None else None)
+    return render(request, "web/candidate.html", _context(detail, user, draft=draft))
 
 
 @router.post("/candidates/{candidate_id}/accept")
 def accept(
     request: Request,
-    candidate_id: int,
+    candidate_id: RowId,
     session: SessionDep,
     user: SignedInUser,
     on_decided: OnDecided,
@@ -81,13 +95,13 @@ def accept(
             on_decided=on_decided,
         )
 
-    return _decision(request, session, user, candidate_id, "Accepted", decide)
+    return _decision(request, session, user, candidate_id, "accept", decide)
 
 
 @router.post("/candidates/{candidate_id}/reject")
 def reject(
     request: Request,
-    candidate_id: int,
+    candidate_id: RowId,
     session: SessionDep,
     user: SignedInUser,
     on_decided: OnDecided,
@@ -106,13 +120,13 @@ def reject(
             on_decided=on_decided,
         )
 
-    return _decision(request, session, user, candidate_id, "Rejected", decide)
+    return _decision(request, session, user, candidate_id, "reject", decide)
 
 
 @router.post("/candidates/{candidate_id}/defer")
 def defer(
     request: Request,
-    candidate_id: int,
+    candidate_id: RowId,
     session: SessionDep,
     user: SignedInUser,
     on_decided: OnDecided,
@@ -130,7 +144,10 @@ def defer(
             on_decided=on_decided,
         )
 
-    return _decision(request, session, user, candidate_id, "Deferred", decide)
+    return _decision(request, session, user, candidate_id, "defer", decide)
+
+
+_DONE = {"accept": "Accepted", "reject": "Rejected", "defer": "Deferred"}
 
 
 def _decision(
@@ -138,29 +155,32 @@ def _decision(
     session: Session,
     user: User,
     candidate_id: int,
-    done: str,
+    action: str,
     decide: Callable[[int], Candidate],
 ) -> Response:
-    """Run ``decide``; redirect to the next pending candidate, or re-render with the problem."""
+    """Run ``decide``; redirect to the next pending candidate, or show the problem."""
     data = form(request)
+    version: int | None = None
     try:
-        version = int(str(data.get("version") or ""))
-    except ValueError:
-        version = -1
-    try:
+        # Versions count from 1 and are row-sized numbers, like ids.
+        version = form_number(data.get("version"), "version")
         candidate = decide(version)
     except (ReviewConflict, InvalidDecision) as exc:
         session.rollback()
-        status = int(getattr(exc, "status", 400))
+        typed = {k: v for k in KEPT_FIELDS if isinstance(v := data.get(k), str)}
+        draft = Draft(candidate_id, user.id, action, typed, str(exc))
+        if isinstance(exc, ReviewConflict):
+            keep_draft(request, draft)
+            return RedirectResponse(f"/candidates/{candidate_id}", status_code=303)
         detail = candidate_detail(session=session, candidate_id=candidate_id)
-        keep_version = None if isinstance(exc, ReviewConflict) else version
-        context = _context(detail, user, submitted=data, problem=str(exc), version=keep_version)
-        return render(request, "web/candidate.html", context, status_code=status)
+        # The version the form was posted with, if it was one: the next try is on it too.
+        context = _context(detail, user, draft=draft, version=version)
+        return render(request, "web/candidate.html", context, status_code=exc.status)
     next_id = next_pending(session=session, after=candidate)
     session.commit()
     flash(
         request,
-        f"{done} #{candidate.id} ({candidate.gene}, PMID {candidate.pmid}).",
+        f"{_DONE[action]} #{candidate.id} ({candidate.gene}, PMID {candidate.pmid}).",
         "success",
     )
     target = f"/candidates/{next_id}" if next_id is not None else "/queue"
@@ -183,10 +203,10 @@ def _context(
     detail: CandidateDetail,
     user: User | None,
     *,
-    submitted: FormData | None = None,
-    problem: str | None = None,
+    draft: Draft | None = None,
     version: int | None = None,
 ) -> dict[str, Any]:
+    """The candidate page's values; ``draft`` is a decision that failed, to show again."""
     cand = detail.candidate
     terms: dict[str, list[str]] = {
         str(kind): [str(t) for t in words]
@@ -196,16 +216,6 @@ def _context(
     terms["gene"] = [*terms.get("gene", []), *(str(m) for m in cand.mentions or [])]
     reasons = [r for r in cand.reasons if isinstance(r, dict)]
     current = {name: _display(getattr(cand, name)) for name, _label, _kind in ACCEPT_FIELDS}
-    values = dict(current)
-    reject_values = {"reason": cand.reject_reason or "", "note": ""}
-    defer_note = ""
-    if submitted is not None:  # re-rendering after a problem: keep what was typed
-        if "statement" in submitted:
-            values.update({k: str(submitted.get(k)) for k in values if k in submitted})
-        elif "reason" in submitted:
-            reject_values.update({k: str(submitted.get(k) or "") for k in reject_values})
-        else:
-            defer_note = str(submitted.get("note") or "")
     may = user is not None and decisions.may_decide(user.role, cand.status)
     return {
         "detail": detail,
@@ -217,13 +227,45 @@ def _context(
         "model_reasons": [r for r in reasons if str(r.get("feature", "")).startswith("model:")],
         "fields": ACCEPT_FIELDS,
         "current": current,
-        "values": values,
-        "defer_note": defer_note,
-        "reject_values": reject_values,
+        **_form_values(cand, current, draft),
         "version": cand.version if version is None else version,
         "may_decide": may,
-        "problem": problem,
+        "problem": draft.problem if draft is not None else None,
+        "kept": _kept(draft) if draft is not None else [],
+        "kept_action": draft.action if draft is not None else "",
     }
+
+
+def _form_values(cand: Candidate, current: dict[str, str], draft: Draft | None) -> dict[str, Any]:
+    """What the three decision forms start with: the candidate, or the draft's typed values."""
+    values = dict(current)
+    reject_values = {"reason": cand.reject_reason or "", "note": ""}
+    defer_note = ""
+    typed = draft.values if draft is not None else {}
+    if draft is not None and draft.action == "accept":
+        values.update({k: typed[k] for k in values if k in typed})
+    elif draft is not None and draft.action == "reject":
+        reject_values.update({k: typed.get(k, "") for k in reject_values})
+    elif draft is not None:
+        defer_note = typed.get("note", "")
+    return {"values": values, "reject_values": reject_values, "defer_note": defer_note}
+
+
+def _kept(draft: Draft) -> list[tuple[str, str]]:
+    """The draft's non-empty fields as (label, value), for when no form can show them."""
+    if draft.action == "accept":
+        labels = {name: label for name, label, _kind in ACCEPT_FIELDS}
+    elif draft.action == "reject":
+        labels = {"reason": "Reason", "note": "Note"}
+    else:
+        labels = {"note": "Note"}
+    kept = []
+    for name, label in labels.items():
+        value = draft.values.get(name, "").strip()
+        if value:
+            shown = REJECT_REASON_LABELS.get(value, value) if name == "reason" else value
+            kept.append((label, shown))
+    return kept
 
 
 def _display(value: Any) -> str:

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from evidencewatch.storage.models import Digest
 from evidencewatch.web import deps
+from evidencewatch.web.limits import RowId
 
 DIGEST_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -78,12 +79,12 @@ def make_router(
 
     # Declared before /digests/{digest_id}, which would otherwise take "3.md" as an id.
     @router.get("/digests/{digest_id}.md", response_class=PlainTextResponse, name="digest_md")
-    def digest_markdown(digest_id: int, session: SessionDep) -> PlainTextResponse:
+    def digest_markdown(digest_id: RowId, session: SessionDep) -> PlainTextResponse:
         """One digest as Markdown."""
         return _markdown(_get(session, digest_id))
 
     @router.get("/digests/{digest_id}", response_class=HTMLResponse, name="digest")
-    def digest_html(digest_id: int, session: SessionDep) -> HTMLResponse:
+    def digest_html(digest_id: RowId, session: SessionDep) -> HTMLResponse:
         """One digest: the stored HTML document, exactly as it was mailed."""
         return _html(_get(session, digest_id))
 

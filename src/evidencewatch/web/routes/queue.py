@@ -23,6 +23,7 @@ from evidencewatch.web.deps import (
     render,
     safe_next,
 )
+from evidencewatch.web.limits import form_number
 
 router = APIRouter()
 
@@ -92,11 +93,8 @@ def bulk_reject(
     """Reject the ticked candidates with one coded reason; skip any decided meanwhile."""
     data = form(request)
     back = safe_next(str(data.get("return_to") or ""))
-    try:
-        # str(): a file field sent as an id is not a number either.
-        ids = [int(str(v)) for v in data.getlist("ids")]
-    except ValueError as exc:
-        raise InvalidDecision("ids: candidate ids must be numbers") from exc
+    # A 400 naming "ids" for one that is not a number, or past any row id.
+    ids = [form_number(v, "ids") for v in data.getlist("ids")]
     if not ids:
         flash(request, "Tick at least one candidate to reject.", "warning")
         return RedirectResponse(back, status_code=303)
