@@ -12,8 +12,9 @@ from sqlmodel import Session, select
 
 from evidencewatch.cli.main import cli
 from evidencewatch.core.vocabulary import Status
+from evidencewatch.ingest.unresolved import record_unresolved
 from evidencewatch.jobs.importing import run_import
-from evidencewatch.storage.models import AuditEvent, Candidate, Paper, Scan
+from evidencewatch.storage.models import AuditEvent, Candidate, Paper, Scan, UnresolvedPmid
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "import"
 
@@ -76,6 +77,24 @@ def test_update_file_revises_records_and_applies_delete_citation(engine, matcher
         assert withdrawn and all(c.status == Status.withdrawn for c in withdrawn)
         events = s.exec(select(AuditEvent).where(AuditEvent.action == "withdrawn")).all()
         assert {e.candidate_id for e in events} == {c.id for c in withdrawn}
+
+
+def test_an_import_resolves_pmids_a_scan_left_unresolved(engine, matcher):
+    with Session(engine) as s:
+        scan = Scan(kind="scan", status="incomplete")
+        s.add(scan)
+        s.flush()
+        # 99100001 is in the baseline file; 99100999 only in the update's DeleteCitation.
+        record_unresolved(session=s, pmids=[99100001, 99100999, 99100777], scan_id=scan.id)
+        s.commit()
+    base = run_import(engine=engine, paths=[FIXTURES / "baseline.xml"], matcher=matcher)
+    update = run_import(engine=engine, paths=[FIXTURES / "update.xml"], matcher=matcher)
+    with Session(engine) as s:
+        stored, gone, waiting = (s.get(UnresolvedPmid, p) for p in (99100001, 99100999, 99100777))
+        assert (stored.resolution, stored.resolved_by) == ("stored", f"import:{base.scan_id}")
+        assert gone.resolution == "gone"
+        assert gone.resolved_by == f"import:{update.scan_id} DeleteCitation"
+        assert waiting.resolved_at is None  # named by neither file
 
 
 def test_decided_candidates_keep_their_decision_when_the_paper_is_deleted(engine, matcher):

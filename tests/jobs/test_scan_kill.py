@@ -10,6 +10,9 @@ from __future__ import annotations
 import signal
 from collections import Counter
 
+from evidencewatch.ingest.windows import Window
+from evidencewatch.pubmed.query import build_queries
+from evidencewatch.testing.fake_eutils import FakeEutils
 from processes import (
     N_RECORDS,
     assert_complete_batches_only,
@@ -26,6 +29,12 @@ from processes import (
     today_utc,
     wait_while_running,
 )
+
+
+def truth(fake: FakeEutils, watchlist, window: Window) -> Counter[int]:
+    """Each PMID the fake's own records say the queries match in ``window``, once."""
+    pmids = fake.matching_pmids(build_queries(watchlist), mindate=window.start, maxdate=window.end)
+    return Counter(pmids)
 
 
 def test_scan_killed_mid_way_then_rerun_stores_every_paper_exactly_once(
@@ -56,11 +65,13 @@ def test_scan_killed_mid_way_then_rerun_stores_every_paper_exactly_once(
             rerun = scan_in_process(
                 url, engine, fake, scan_lock_stale_seconds=1.0, scan_lock_wait_seconds=10.0
             )
+        expected = truth(fake, watchlist, rerun.window)
 
     assert rerun.status == "succeeded", rerun.error
     assert any("took over" in w and f":{victim.pid}:" in w for w in warnings)
     pmids, pairs, scans = stored(engine)
-    assert sorted(pmids) == sorted(r.pmid for r in records)
+    assert len(expected) == N_RECORDS
+    assert Counter(pmids) == expected
     assert len(pairs) == len(set(pairs)) == N_RECORDS
     assert [s.status for s in scans] == ["running", "succeeded"]
     assert scans[1].papers_new == N_RECORDS - killed_stored
@@ -96,10 +107,12 @@ def test_sigterm_stops_a_scan_between_batches_and_a_later_scan_completes_it(
         assert_complete_batches_only(engine)
 
         later = scan_in_process(url, engine, fake)
+        expected = truth(fake, watchlist, later.window)
 
     assert later.status == "succeeded", later.error
     pmids, pairs, scans = stored(engine)
-    assert Counter(pmids) == Counter(r.pmid for r in records)
+    assert len(expected) == N_RECORDS
+    assert Counter(pmids) == expected
     assert len(pairs) == len(set(pairs)) == N_RECORDS
     assert [s.status for s in scans] == ["failed", "succeeded"]
     assert scans[1].papers_new == N_RECORDS - stopped.papers_new

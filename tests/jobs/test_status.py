@@ -18,13 +18,15 @@ from sqlmodel import Session
 from evidencewatch.config import load_settings
 from evidencewatch.core.timeutil import utcnow
 from evidencewatch.jobs.schedule import SCAN_FUNC, ScheduledJob
-from evidencewatch.jobs.status import collect_status, render_text
+from evidencewatch.jobs.status import collect_status
+from evidencewatch.jobs.status_text import render_text
 from evidencewatch.scheduler import build_scheduler
 from evidencewatch.storage.db import head_revision, init_db, make_engine
-from evidencewatch.storage.models import Candidate, Paper, Scan, ScanLock
+from evidencewatch.storage.models import Candidate, Paper, Scan, ScanLock, UnresolvedPmid
 from evidencewatch.web.routes.health import check_health, max_scan_age, router
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+D1, D2 = date(2026, 11, 23), date(2026, 11, 24)
 
 
 @pytest.fixture
@@ -136,6 +138,37 @@ def test_status_shows_scans_watermark_locks_backlog_and_current_schema(busy_engi
     assert report.backlog.pending == 3
     assert report.backlog.oldest_pending == NOW - timedelta(days=9)
     assert report.backlog.by_gene == {"ESR1": 2, "PIK3CA": 1}
+
+
+def test_status_lists_unresolved_pmids_oldest_first_and_an_incomplete_scan(lite):
+    engine, settings = lite
+    with Session(engine) as s:
+        done = add_scan(s, status="succeeded", started=NOW - timedelta(days=2), window_to=D1)
+        stuck = add_scan(s, status="incomplete", started=NOW - timedelta(days=1), window_to=D2)
+        for pmid, days in ((302, 1), (301, 2)):
+            s.add(
+                UnresolvedPmid(
+                    pmid=pmid,
+                    first_scan_id=stuck.id,
+                    last_scan_id=stuck.id,
+                    first_seen_at=NOW - timedelta(days=days),
+                    last_tried_at=NOW - timedelta(days=1),
+                )
+            )
+        s.add(UnresolvedPmid(pmid=303, first_scan_id=done.id, resolved_at=NOW, resolution="gone"))
+        s.commit()
+        stuck_id = stuck.id
+    report = collect_status(settings, engine=engine, now=NOW)
+    assert report.watermark == D1  # the incomplete scan does not count
+    assert report.scans[0].status == "incomplete"
+    assert report.unresolved_count == 2
+    assert [(u.pmid, u.first_scan_id) for u in report.unresolved_pmids] == [
+        (301, stuck_id),
+        (302, stuck_id),
+    ]
+    data = report.as_json()
+    assert data["unresolved_count"] == 2
+    assert data["unresolved_pmids"][0]["first_seen_at"] == (NOW - timedelta(days=2)).isoformat()
 
 
 def test_running_scan_whose_process_holds_no_lock_is_flagged_abandoned(busy_engine, settings):

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from databases import _backends, make_test_database
 from evidencewatch.storage.db import ensure_current, head_revision, init_db, schema_revision
-from evidencewatch.storage.models import AuditEvent, Candidate, Paper, Scan
+from evidencewatch.storage.models import AuditEvent, Candidate, Paper, Scan, UnresolvedPmid
 
 FIRST = "0001"
 T0 = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
@@ -251,6 +251,29 @@ def test_upgrading_a_database_with_data_from_the_first_revision_keeps_every_row(
         assert paper is not None and paper.record["abstract"] == "ünïcode ✓"
         assert len(session.exec(select(AuditEvent)).all()) == 3
         assert session.get(Scan, 1).trigger == "cron"  # type: ignore[union-attr]
+
+
+def test_0004_adds_the_unresolved_pmid_table_to_a_database_with_data(empty_engine):
+    engine = empty_engine
+    init_db(engine, FIRST)
+    insert_data_at_first_revision(engine)
+    init_db(engine, "0003")
+    columns = column_names(engine)
+    before = snapshot(engine, columns)
+    assert "unresolved_pmid" not in columns
+
+    init_db(engine, "0004")
+
+    assert schema_revision(engine) == "0004"
+    assert snapshot(engine, columns) == before
+    with Session(engine) as session:
+        assert session.exec(select(UnresolvedPmid)).all() == []
+        # The old scan can be the one that first missed a PMID.
+        session.add(UnresolvedPmid(pmid=31000003, first_scan_id=1, last_scan_id=1))
+        session.commit()
+    with Session(engine) as session:
+        row = session.get(UnresolvedPmid, 31000003)
+        assert row is not None and row.resolved_at is None and row.attempts == 1
 
 
 def test_running_init_on_a_current_database_changes_nothing(empty_engine):

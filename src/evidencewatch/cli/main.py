@@ -120,7 +120,9 @@ def scan(app: AppContext, since: date | None, until: date | None, as_json: bool)
     """Search PubMed for new papers on tracked genes and queue their candidates.
 
     Without --since the window starts at the last successful scan less the
-    overlap (scan_overlap_days). The exit code is 1 when the scan failed.
+    overlap (scan_overlap_days). The exit code is 1 when the scan failed, or
+    is incomplete: PMIDs its searches returned that EFetch would not serve
+    even when asked again ("unresolved_pmids"; every later scan retries them).
 
     \b
     Example:

@@ -112,7 +112,8 @@ def status(app: AppContext, as_json: bool, scans: int) -> None:
         evidencewatch status
         evidencewatch status --json | jq .backlog
     """
-    from evidencewatch.jobs.status import collect_status, render_text
+    from evidencewatch.jobs.status import collect_status
+    from evidencewatch.jobs.status_text import render_text
 
     report = collect_status(app.settings, engine=app.engine, scan_limit=scans)
     if as_json:

@@ -4,7 +4,8 @@ Files are read in batches by :func:`read_batches`, which touches no database;
 each batch is stored by :func:`save_import_batch` in the session it is given.
 :func:`evidencewatch.jobs.importing.run_import` runs them with one transaction
 per batch. A record replaces the stored version of its PMID, DeleteCitation
-withdraws it, and a malformed record is reported and skipped.
+withdraws it, and a malformed record is reported and skipped. Either resolves
+the PMID if a scan left it unresolved (:mod:`evidencewatch.ingest.unresolved`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlmodel import Session, select
 from evidencewatch.core.progress import Progress
 from evidencewatch.core.timeutil import utcnow
 from evidencewatch.ingest.store import AfterSave, SaveCounts, apply_deletions, save_records
+from evidencewatch.ingest.unresolved import resolve_gone, resolve_stored
 from evidencewatch.pubmed.parse import KeepTest, iter_pubmed
 from evidencewatch.pubmed.records import (
     DeletedCitations,
@@ -169,7 +171,12 @@ def save_import_batch(
     store_unmatched: bool,
     after_save: AfterSave | None,
 ) -> SaveCounts:
-    """Store one batch: its records and their candidates, then its deletions."""
+    """Store one batch: its records and their candidates, then its deletions.
+
+    A PMID a scan left unresolved is resolved by its record, once stored, or
+    by a DeleteCitation naming it (gone).
+    """
+    by = f"import:{scan_id}"
     counts = save_records(
         session=session,
         records=batch.records,
@@ -177,12 +184,12 @@ def save_import_batch(
         source=source,
         scan_id=scan_id,
         store_unmatched=store_unmatched,
-        actor=f"import:{scan_id}",
+        actor=by,
     )
+    resolve_stored(session=session, pmids=[r.pmid for r in batch.records], by=by)
     # Deletions follow the articles in update files: apply them after.
-    counts.deleted += apply_deletions(
-        session=session, pmids=batch.deletions, actor=f"import:{scan_id}"
-    )
+    counts.deleted += apply_deletions(session=session, pmids=batch.deletions, actor=by)
+    resolve_gone(session=session, pmids=batch.deletions, by=f"{by} DeleteCitation")
     if after_save and counts.new_candidate_ids:
         after_save(session, counts.new_candidate_ids)
     return counts

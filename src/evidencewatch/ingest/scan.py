@@ -5,6 +5,12 @@ commits: :func:`evidencewatch.jobs.scanning.run_scan` runs them with one
 transaction per batch, so a crash loses at most the batch in flight. The
 search and fetch steps talk to NCBI only. The watermark and the window a scan
 reads are in :mod:`evidencewatch.ingest.windows`.
+
+A PMID the searches returned that EFetch leaves out is asked for again
+(:func:`evidencewatch.pubmed.fetching.fetch_by_ids`); one still missing is
+recorded as unresolved (:mod:`evidencewatch.ingest.unresolved`) in its batch's
+transaction and asked for by every later scan. A scan that ends with any PMID
+unresolved is "incomplete", not "succeeded", so the watermark does not move.
 """
 
 from __future__ import annotations
@@ -18,13 +24,20 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
-from evidencewatch.core.errors import EutilsError, EvidenceWatchError
+from evidencewatch.core.errors import EvidenceWatchError
 from evidencewatch.core.progress import Progress
 from evidencewatch.core.timeutil import utcnow
 from evidencewatch.ingest.store import AfterSave, known_pmids, save_records
+from evidencewatch.ingest.unresolved import (
+    open_pmids,
+    pmids_to_retry,
+    record_unresolved,
+    resolve_gone,
+    resolve_stored,
+)
 from evidencewatch.ingest.windows import SearchSlice, Window, search_window
+from evidencewatch.pubmed.fetching import FetchedIds, fetch_by_ids
 from evidencewatch.pubmed.query import QUERY_VERSION, build_queries
-from evidencewatch.pubmed.records import PubmedRecord
 from evidencewatch.storage.models import Scan
 
 if TYPE_CHECKING:
@@ -33,6 +46,8 @@ if TYPE_CHECKING:
     from evidencewatch.watch.watchlist import Watchlist
 
 __all__ = [
+    "INCOMPLETE",
+    "SUCCEEDED",
     "ScanReport",
     "ScanStopped",
     "fetch_batch",
@@ -46,6 +61,10 @@ __all__ = [
 # Every line a scan logs has come from this logger; operators filter on its name.
 log = logging.getLogger("evidencewatch.ingest.scan")
 
+SUCCEEDED = "succeeded"
+#: A scan that ran to its end with PMIDs unresolved: not clean, the watermark stays.
+INCOMPLETE = "incomplete"
+
 
 @dataclass
 class ScanReport:
@@ -58,16 +77,26 @@ class ScanReport:
     window: Window
     error: str | None = None
     queries: list[dict[str, Any]] = field(default_factory=list)
+    #: PMIDs a first EFetch answer left out, whether asking again found them or not.
     missing_pmids: list[int] = field(default_factory=list)
+    #: PMIDs neither stored nor confirmed gone when the scan ended (every later scan retries).
+    unresolved_pmids: list[int] = field(default_factory=list)
+    #: PMIDs this scan confirmed gone from PubMed (ESearch [uid] knows nothing of them).
+    gone_pmids: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for people: what the scan read and found."""
         w = self.window
-        return (
+        line = (
             f"scan {self.scan_id} {self.status}: window {w.start}..{w.end}, "
             f"{self.requests} requests, {self.papers_seen} papers seen, "
             f"{self.papers_new} new, {self.candidates_new} new candidates"
         )
+        if self.gone_pmids:
+            line += f", {len(self.gone_pmids)} PMIDs gone from PubMed"
+        if self.unresolved_pmids:
+            line += f", {len(self.unresolved_pmids)} PMIDs unresolved (the next scan retries them)"
+        return line
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +108,8 @@ class ScanReport:
             "candidates_new": self.candidates_new,
             "window": {"from": self.window.start.isoformat(), "to": self.window.end.isoformat()},
             "missing_pmids": self.missing_pmids,
+            "unresolved_pmids": self.unresolved_pmids,
+            "gone_pmids": self.gone_pmids,
             "error": self.error,
         }
 
@@ -148,57 +179,56 @@ def _query_entry(term: str, slices: list[SearchSlice]) -> dict[str, Any]:
 
 
 def note_searches(*, session: Session, report: ScanReport, pmids: list[int]) -> list[int]:
-    """Store what the searches found on the scan; returns the PMIDs not stored yet, sorted."""
+    """Store what the searches found on the scan; returns the PMIDs to fetch, sorted.
+
+    Those are the PMIDs not stored yet, and the unresolved ones earlier scans
+    could not get, wherever their searches found them.
+    """
     known = known_pmids(session=session, pmids=pmids)
+    retry = pmids_to_retry(session=session, by=f"scan:{report.scan_id}")
     scan = session.get(Scan, report.scan_id)
     assert scan is not None
     scan.queries = report.queries
     scan.papers_seen = report.papers_seen
     scan.requests = report.requests
-    return sorted(pmid for pmid in pmids if pmid not in known)
+    return sorted({pmid for pmid in pmids if pmid not in known} | set(retry))
 
 
-def fetch_batch(client: EutilsClient, batch: list[int], report: ScanReport) -> list[PubmedRecord]:
-    """The records of ``batch`` from EFetch; PMIDs it does not return go to the report."""
-    parsed = client.efetch(batch)
-    returned = {r.pmid for r in parsed.records}
-    missing = [pmid for pmid in batch if pmid not in returned]
-    if missing:
-        # Deleted or withdrawn PMIDs are simply absent from efetch output.
-        log.warning(
-            "efetch did not return %d of %d PMIDs: %s", len(missing), len(batch), missing[:10]
-        )
-        report.missing_pmids.extend(missing)
-    if parsed.problems:
-        raise EutilsError(
-            "efetch returned records that could not be read: "
-            + "; ".join(f"{p.position}: {p.message}" for p in parsed.problems[:3])
-        )
-    asked = set(batch)
-    return [r for r in parsed.records if r.pmid in asked]
+def fetch_batch(client: EutilsClient, batch: list[int], report: ScanReport) -> FetchedIds:
+    """The records of ``batch`` from EFetch, asking again for any an answer left out."""
+    fetched = fetch_by_ids(client, batch)
+    report.missing_pmids.extend(fetched.left_out)
+    return fetched
 
 
 def save_batch(
     *,
     session: Session,
-    records: list[PubmedRecord],
+    fetched: FetchedIds,
     matcher: Matcher,
     report: ScanReport,
     after_save: AfterSave | None,
 ) -> None:
-    """Store one fetched batch and its candidates, and the scan's counts so far."""
+    """Store one fetched batch, its candidates and its unresolved PMIDs, and the counts so far."""
+    by = f"scan:{report.scan_id}"
     counts = save_records(
         session=session,
-        records=records,
+        records=fetched.records,
         matcher=matcher,
-        source=f"scan:{report.scan_id}",
+        source=by,
         scan_id=report.scan_id,
-        actor=f"scan:{report.scan_id}",
+        actor=by,
     )
     if after_save and counts.new_candidate_ids:
         after_save(session, counts.new_candidate_ids)
+    resolve_stored(session=session, pmids=[r.pmid for r in fetched.records], by=by)
+    record_unresolved(session=session, pmids=fetched.unresolved, scan_id=report.scan_id)
+    resolve_gone(
+        session=session, pmids=fetched.gone, by=f"{by} esearch [uid]", scan_id=report.scan_id
+    )
     report.papers_new += counts.papers_new
     report.candidates_new += counts.candidates_new
+    report.gone_pmids.extend(fetched.gone)
     _update_counts(session, report)
 
 
@@ -214,7 +244,16 @@ def _update_counts(session: Session, report: ScanReport) -> None:
 
 
 def finish_scan(*, session: Session, report: ScanReport, status: str) -> None:
-    """Record the scan's outcome; "succeeded" moves the watermark to its window's end."""
+    """Record the scan's outcome; "succeeded" moves the watermark to its window's end.
+
+    A scan that would succeed while PMIDs are unresolved is "incomplete"
+    instead: the watermark may pass a window only once every PMID its
+    searches returned is stored or confirmed gone.
+    """
+    report.unresolved_pmids = open_pmids(session=session)
+    if status == SUCCEEDED and report.unresolved_pmids:
+        status = INCOMPLETE
+        report.error = _unresolved_error(report.unresolved_pmids)
     _update_counts(session, report)
     scan = session.get(Scan, report.scan_id)
     assert scan is not None
@@ -224,3 +263,12 @@ def finish_scan(*, session: Session, report: ScanReport, status: str) -> None:
     scan.finished_at = utcnow()
     session.add(scan)
     report.status = status
+
+
+def _unresolved_error(pmids: list[int]) -> str:
+    shown = ", ".join(str(p) for p in pmids[:10]) + (", ..." if len(pmids) > 10 else "")
+    return (
+        f"{len(pmids)} PMIDs the searches returned are neither stored nor confirmed gone "
+        f"(EFetch left them out even when asked again): {shown}; every later scan asks "
+        "for them again, and the watermark stays until they are resolved"
+    )

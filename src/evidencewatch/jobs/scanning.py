@@ -4,7 +4,10 @@ A long scan therefore never holds the database's write lock for long, and a
 crash loses at most the batch in flight. A scan is marked succeeded in the
 transaction after its last batch, so a failed or killed scan leaves the
 watermark where it was and the next run re-reads the window; papers are keyed
-by PMID, so the re-read stores nothing twice. The steps themselves are in
+by PMID, so the re-read stores nothing twice. PMIDs EFetch would not serve
+even when asked again are written as unresolved in their batch's transaction;
+a scan that ends with any unresolved is marked incomplete, which leaves the
+watermark where it was too. The steps themselves are in
 :mod:`evidencewatch.ingest.scan`.
 """
 
@@ -22,6 +25,7 @@ from evidencewatch.core.errors import EvidenceWatchError
 from evidencewatch.core.logs import scan_context
 from evidencewatch.core.progress import NullProgress, Progress
 from evidencewatch.ingest.scan import (
+    SUCCEEDED,
     ScanReport,
     ScanStopped,
     fetch_batch,
@@ -84,7 +88,10 @@ def run_scan(
     """Scan PubMed for new papers on the watchlist and queue their candidates.
 
     Raises nothing for NCBI failures: the scan is recorded as failed with the
-    error, the watermark stays, and the report says so (status "failed").
+    error, the watermark stays, and the report says so (status "failed"). A
+    scan that ends with PMIDs neither stored nor confirmed gone is
+    "incomplete": the report lists them in ``unresolved_pmids``, the watermark
+    stays, and every later scan asks for them again.
     """
     progress = progress or NullProgress()
     today = today or datetime.now(UTC).date()
@@ -112,7 +119,7 @@ def run_scan(
             # KeyboardInterrupt/SystemExit: record what we can, then let it end the process.
             _fail(run, "interrupted", log_error=False)
             raise
-        _log_success(report)
+        _log_outcome(report)
     return report
 
 
@@ -130,25 +137,25 @@ def _scan(
     report.papers_seen = len(seen)
     run.count_requests()
     with session_scope(run.engine) as session:
-        new_ids = note_searches(session=session, report=report, pmids=seen)
-    progress.task("fetching new papers", total=len(new_ids))
-    for start in range(0, len(new_ids), batch_size):
+        to_fetch = note_searches(session=session, report=report, pmids=seen)
+    progress.task("fetching new papers", total=len(to_fetch))
+    for start in range(0, len(to_fetch), batch_size):
         if should_stop():
-            raise ScanStopped(f"stopped after {start} of {len(new_ids)} new papers")
-        batch = new_ids[start : start + batch_size]
-        records = fetch_batch(run.client, batch, report)
+            raise ScanStopped(f"stopped after {start} of {len(to_fetch)} new papers")
+        batch = to_fetch[start : start + batch_size]
+        fetched = fetch_batch(run.client, batch, report)
         run.count_requests()
         with session_scope(run.engine) as session:
             save_batch(
                 session=session,
-                records=records,
+                fetched=fetched,
                 matcher=matcher,
                 report=report,
                 after_save=after_save,
             )
         progress.advance(len(batch))
     run.count_requests()
-    run.finish("succeeded")
+    run.finish(SUCCEEDED)
 
 
 def _fail(run: _Run, error: str, *, log_error: bool) -> None:
@@ -160,10 +167,13 @@ def _fail(run: _Run, error: str, *, log_error: bool) -> None:
     run.finish("failed")
 
 
-def _log_success(report: ScanReport) -> None:
+def _log_outcome(report: ScanReport) -> None:
+    if report.status != SUCCEEDED:
+        log.warning("scan %d %s: %s", report.scan_id, report.status, report.error)
     log.info(
-        "scan %d succeeded: %d requests, %d papers seen, %d new, %d new candidates",
+        "scan %d %s: %d requests, %d papers seen, %d new, %d new candidates",
         report.scan_id,
+        report.status,
         report.requests,
         report.papers_seen,
         report.papers_new,

@@ -1,5 +1,7 @@
 """What an operator needs to know at a glance: scans, watermark, locks, schedule, backlog, schema.
 
+This module collects the report; :mod:`.status_text` renders it as text.
+
 Read-only: nothing here writes, starts a scheduler or takes a lock. Each
 section is read in its own short transaction, and a section that fails (a
 schema too old for it, say) is reported as such instead of hiding the rest.
@@ -12,6 +14,9 @@ missing or empty (the scheduler process has never run against this
 database, e.g. when cron or systemd timers drive the scans), the next runs
 are computed from the ``scan_cron``/``digest_cron`` settings instead; each
 entry says which source it came from.
+
+Unresolved PMIDs (searches returned them, EFetch would not serve them) are
+listed too: while any remain, no scan succeeds and the watermark waits.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from sqlmodel import Session, col, select
 from evidencewatch.config import Settings
 from evidencewatch.core.errors import ConfigError
 from evidencewatch.core.timeutil import as_utc, utcnow
+from evidencewatch.ingest.unresolved import count_open, oldest_open
 from evidencewatch.ingest.windows import watermark
 from evidencewatch.jobs.locks import held_locks
 from evidencewatch.jobs.schedule import JOB_SPECS, JOBSTORE_TABLE, cron_trigger
@@ -38,6 +44,9 @@ from evidencewatch.storage.db import head_revision, schema_revision
 from evidencewatch.storage.models import Scan
 
 T = TypeVar("T")
+
+#: Unresolved PMIDs listed one by one (oldest first); the count is always complete.
+UNRESOLVED_SHOWN = 100
 
 
 @dataclass
@@ -80,6 +89,16 @@ class NextRun:
 
 
 @dataclass
+class UnresolvedLine:
+    pmid: int
+    first_seen_at: datetime
+    last_tried_at: datetime
+    attempts: int
+    first_scan_id: int | None
+    last_scan_id: int | None
+
+
+@dataclass
 class Backlog:
     pending: int
     oldest_pending: datetime | None
@@ -96,6 +115,8 @@ class StatusReport:
     locks: list[LockLine] = field(default_factory=list)
     next_runs: list[NextRun] = field(default_factory=list)
     backlog: Backlog | None = None
+    unresolved_count: int = 0
+    unresolved_pmids: list[UnresolvedLine] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -151,6 +172,9 @@ def collect_status(
     )
     report.next_runs = section("next runs", lambda: _next_runs(engine, settings, now)) or []
     report.backlog = section("backlog", lambda: _backlog(engine))
+    unresolved = section("unresolved PMIDs", lambda: _unresolved(engine))
+    if unresolved is not None:
+        report.unresolved_count, report.unresolved_pmids = unresolved
     _flag_abandoned_scans(report)
     return report
 
@@ -224,6 +248,23 @@ def _backlog(engine: Engine) -> Backlog:
     )
 
 
+def _unresolved(engine: Engine) -> tuple[int, list[UnresolvedLine]]:
+    with Session(engine) as session:
+        count = count_open(session=session)
+        rows = oldest_open(session=session, limit=UNRESOLVED_SHOWN) if count else []
+    return count, [
+        UnresolvedLine(
+            pmid=r.pmid,
+            first_seen_at=as_utc(r.first_seen_at),
+            last_tried_at=as_utc(r.last_tried_at),
+            attempts=r.attempts,
+            first_scan_id=r.first_scan_id,
+            last_scan_id=r.last_scan_id,
+        )
+        for r in rows
+    ]
+
+
 def _next_runs(engine: Engine, settings: Settings, now: datetime) -> list[NextRun]:
     if not sa.inspect(engine).has_table(JOBSTORE_TABLE):
         return _next_runs_from_settings(settings, now)
@@ -284,109 +325,3 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
-
-
-# --------------------------------------------------------------------------- text
-
-
-def _when(value: datetime | None, now: datetime) -> str:
-    if value is None:
-        return "-"
-    seconds = (now - value).total_seconds()
-    ago = _duration(abs(seconds))
-    return f"{value.isoformat(timespec='seconds')} ({ago} {'ago' if seconds >= 0 else 'from now'})"
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 48 * 3600:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} days"
-
-
-def render_text(report: StatusReport, *, now: datetime | None = None) -> str:
-    """The report as the lines `evidencewatch status` prints."""
-    now = now or utcnow()
-    lines = _header_lines(report)
-    lines += ["", "last scans:", *_scan_lines(report.scans, now)]
-    lines += ["", "locks:", *_lock_lines(report.locks, now)]
-    lines += ["", "next runs:", *_next_run_lines(report.next_runs, now)]
-    if report.backlog is not None:
-        lines += ["", *_backlog_lines(report.backlog, now)]
-    if report.problems:
-        lines += ["", "problems:", *(f"  {p}" for p in report.problems)]
-    return "\n".join(lines)
-
-
-def _header_lines(report: StatusReport) -> list[str]:
-    lines = [f"database: {report.database}"]
-    if report.schema_current is None:
-        lines.append(f"schema:   none (this version needs {report.schema_head})")
-    elif report.schema_ok:
-        lines.append(f"schema:   {report.schema_current} (current)")
-    else:
-        lines.append(f"schema:   {report.schema_current}, BEHIND head {report.schema_head}")
-    lines.append(
-        "watermark: "
-        + (report.watermark.isoformat() if report.watermark else "none (no scan has succeeded)")
-    )
-    return lines
-
-
-def _scan_lines(scans: list[ScanLine], now: datetime) -> list[str]:
-    if not scans:
-        return ["  none"]
-    lines = []
-    for s in scans:
-        window = f"{s.window_from}..{s.window_to}" if s.window_from else "-"
-        status = (
-            f"{s.status} (abandoned: its process holds no live lock)" if s.abandoned else s.status
-        )
-        lines.append(
-            f"  #{s.id} {s.kind} {status} [{s.trigger}] started {_when(s.started_at, now)}; "
-            f"window {window}; {s.requests} requests, {s.papers_seen} seen, {s.papers_new} new "
-            f"papers, {s.candidates_new} new candidates"
-        )
-        if s.error:
-            lines.append(f"      error: {s.error}")
-    return lines
-
-
-def _lock_lines(locks: list[LockLine], now: datetime) -> list[str]:
-    if not locks:
-        return ["  none held"]
-    lines = []
-    for lock in locks:
-        stale = " STALE (the holder looks dead: the next scan takes it over)" if lock.stale else ""
-        lines.append(
-            f"  {lock.name}: held by {lock.holder} since {_when(lock.acquired_at, now)}, "
-            f"last heartbeat {_duration(lock.heartbeat_age_seconds)} ago{stale}"
-        )
-    return lines
-
-
-def _next_run_lines(runs: list[NextRun], now: datetime) -> list[str]:
-    if not runs:
-        return ["  none scheduled"]
-    lines = []
-    for run in runs:
-        if run.next_run_time is None:
-            when = "paused" if run.source == "job store" else "not scheduled"
-        else:
-            when = _when(run.next_run_time, now)
-        overdue = " OVERDUE: is the scheduler running?" if run.overdue else ""
-        lines.append(f"  {run.job}: {when}; {run.schedule} [from {run.source}]{overdue}")
-    return lines
-
-
-def _backlog_lines(backlog: Backlog, now: datetime) -> list[str]:
-    lines = [f"review backlog: {backlog.pending} pending"]
-    if backlog.oldest_pending:
-        lines.append(f"  oldest pending: {_when(backlog.oldest_pending, now)}")
-    if backlog.by_gene:
-        genes = ", ".join(f"{gene} {n}" for gene, n in backlog.by_gene.items())
-        lines.append(f"  by gene: {genes}")
-    return lines

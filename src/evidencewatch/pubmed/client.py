@@ -202,6 +202,8 @@ class EutilsClient:
         accepted (see :mod:`~evidencewatch.pubmed.efetch`). Records for deleted
         PMIDs are simply absent and single unreadable records are listed in
         ``problems``: the caller compares what came back with what it asked for.
+        One request, one answer: callers that must not lose a PMID to a short
+        answer go through :func:`evidencewatch.pubmed.fetching.fetch_by_ids`.
         """
         if not ids:
             raise ValueError("efetch needs at least one PMID")

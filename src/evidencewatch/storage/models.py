@@ -125,7 +125,9 @@ class Scan(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = "scan"  # scan | import
-    status: str = "running"  # running | succeeded | failed
+    # running | succeeded | failed | incomplete (a scan that left PMIDs unresolved;
+    # like a failed one, it does not move the watermark)
+    status: str = "running"
     started_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False))
     finished_at: datetime | None = Field(default=None, sa_column=_tz_column())
     window_from: date | None = None
@@ -144,6 +146,29 @@ class Scan(SQLModel, table=True):
     trigger: str = "manual"  # manual | scheduler | cron | demo
     host: str = ""
     pid: int | None = None
+
+
+class UnresolvedPmid(SQLModel, table=True):
+    """A PMID a scan's searches returned but EFetch would not, even asked again.
+
+    Every later scan asks for it again until it is stored or confirmed gone
+    (ESearch ``NNN[uid]`` knows nothing of it, or an imported DeleteCitation
+    names it); while any row is open (``resolved_at`` NULL) no scan succeeds,
+    so the watermark waits. Resolved rows are kept as the record of what
+    became of the PMID.
+    """
+
+    __tablename__ = "unresolved_pmid"
+
+    pmid: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    first_scan_id: int | None = Field(default=None, foreign_key="scan.id")
+    last_scan_id: int | None = Field(default=None, foreign_key="scan.id")
+    attempts: int = 1  # scans that asked for it and did not get it
+    first_seen_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False))
+    last_tried_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False))
+    resolved_at: datetime | None = Field(default=None, sa_column=_tz_column(index=True))
+    resolution: str | None = None  # stored | gone
+    resolved_by: str | None = None  # e.g. "scan:12", "scan:12 esearch [uid]", "import:3"
 
 
 class SeedFindingRow(SQLModel, table=True):

@@ -4,6 +4,7 @@ and the History server."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from lxml import etree
@@ -125,3 +126,26 @@ def test_unknown_webenv_and_out_of_range_are_efetch_ERRORs(fake):
     root = esearch(fake, "GENEA", usehistory="y")
     out = efetch(fake, WebEnv=root.findtext("WebEnv"), query_key=1, retstart=5, retmax=5)
     assert "OUT OF RANGE" in etree.fromstring(out.content).findtext("ERROR")
+
+
+def test_withheld_pmids_are_found_by_searches_but_never_served(fake):
+    fake.withhold([101, 103])
+    assert ids(esearch(fake, "101[uid] OR 103[uid]")) == [103, 101]
+    assert pmids_in(efetch(fake, "POST", id="101,102,103").content) == [102]
+    fake.release([101])
+    assert pmids_in(efetch(fake, "POST", id="101,102,103").content) == [101, 102]
+
+
+def test_removed_records_are_unknown_to_searches_and_efetch(fake):
+    fake.remove_records([102])
+    assert ids(esearch(fake, "102[uid]")) == []
+    assert pmids_in(efetch(fake, id="101,102").content) == [101]
+    assert 102 not in fake.records
+
+
+def test_matching_pmids_is_the_truth_of_a_query_over_a_create_date_range(fake):
+    fake.withhold([101])
+    truth = fake.matching_pmids(
+        ["GENEA", "GENEC"], mindate=date(2026, 1, 1), maxdate=date(2026, 1, 3)
+    )
+    assert truth == {101, 102}  # withheld or not; 104 (GENEC) is created on Jan 4

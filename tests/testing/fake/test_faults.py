@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 
@@ -93,3 +94,44 @@ def test_slow_fault_outlasts_a_short_read_timeout(fake):
 def test_custom_fault_sends_exactly_what_it_is_given(fake):
     fake.fail_next("efetch", Fault.custom(200, b'<?xml version="1.0"?>'))
     assert efetch(fake, id="101").content == b'<?xml version="1.0"?>'
+
+
+def pmids_in(body: bytes) -> list[int]:
+    root = etree.fromstring(body)
+    assert root.tag == "PubmedArticleSet"  # well-formed and complete: nothing looks wrong
+    return [int(x) for x in root.xpath("PubmedArticle/MedlineCitation/PMID/text()")]
+
+
+def test_short_answer_fault_leaves_records_out_of_a_well_formed_answer(fake):
+    fake.fail_next("efetch", Fault.short_answer(0.5), Fault.short_answer(1.0))
+    short = efetch(fake, "POST", id="101,102,103,104")
+    empty = efetch(fake, "POST", id="101,102,103,104")
+    full = efetch(fake, "POST", id="101,102,103,104")
+    assert short.status_code == empty.status_code == 200
+    assert pmids_in(short.content) == [102, 104]  # spread over the answer, not a cut
+    assert pmids_in(empty.content) == []
+    assert pmids_in(full.content) == [101, 102, 103, 104]
+
+
+def test_short_answer_leaves_out_its_share_evenly_and_at_least_one_record():
+    from evidencewatch.testing.fake.faults import efetch_records
+
+    records = list(range(500))
+    kept = efetch_records(Fault.short_answer(0.3), records)
+    assert len(kept) == 350
+    assert max(b - a for a, b in itertools.pairwise(kept)) <= 2
+    assert efetch_records(Fault.short_answer(0.3), [7]) == []
+    assert efetch_records(Fault.normal(), records) == records
+
+
+def test_short_answer_only_applies_to_efetch_and_needs_a_share(fake):
+    with pytest.raises(ValueError, match="only applies to efetch"):
+        fake.fail_next("esearch", Fault.short_answer())
+    for drop in (0, 1.5):
+        with pytest.raises(ValueError):
+            Fault.short_answer(drop)
+
+
+def test_normal_fault_holds_a_place_in_the_queue(fake):
+    fake.fail_next("efetch", Fault.normal(), Fault.server_error(500))
+    assert [efetch(fake, id="101").status_code for _ in range(3)] == [200, 500, 200]

@@ -17,9 +17,14 @@ What it speaks (``/entrez/eutils/esearch.fcgi`` and ``efetch.fcgi``):
   broadens, like PubMed's. Results are sorted by PMID, newest first; at most
   ``cap`` IDs are returned; ``usehistory=y`` stores the result set.
 * EFetch: by ``id`` (GET or POST form) in the requested order, unknown PMIDs
-  missing; or by ``WebEnv``/``query_key``/``retstart``/``retmax``.
-* Faults queued with :meth:`FakeEutils.fail_next` (see :class:`Fault`), and an
-  optional per-second rate limit that answers 429 like NCBI.
+  missing; or by ``WebEnv``/``query_key``/``retstart``/``retmax``. PMIDs
+  :meth:`FakeEutils.withhold` names are found by searches but never served.
+* Faults queued with :meth:`FakeEutils.fail_next` (see :class:`Fault`), among
+  them a well-formed EFetch answer that silently leaves records out
+  (:meth:`Fault.short_answer`), and an optional per-second rate limit that
+  answers 429 like NCBI.
+* The truth to test against: :meth:`FakeEutils.matching_pmids` says which PMIDs
+  a set of queries matches in a create-date range, from the records themselves.
 
 Every request is recorded in :attr:`FakeEutils.requests`, so tests can assert
 what the client sent.

@@ -1,5 +1,8 @@
 """What the fake knows between requests: its records, known phrases and History sets.
 
+A record can also be *withheld*: searches find it, but EFetch never returns it
+(a PMID NCBI lists and will not serve).
+
 Handler threads run concurrently, so every read and write goes through the one
 lock the server shares with its own bookkeeping.
 """
@@ -27,12 +30,26 @@ class Corpus:
         self._known: set[str] = set()
         self._index = TextIndex(self._records)
         self._history: dict[str, list[list[int]]] = {}
+        self._withheld: set[int] = set()
 
     def add_records(self, records: Iterable[FakeRecord]) -> None:
         with self.lock:
             for rec in records:
                 self._records[rec.pmid] = rec
             self._index = TextIndex(self._records)
+
+    def remove_records(self, pmids: Iterable[int]) -> None:
+        with self.lock:
+            for pmid in pmids:
+                self._records.pop(pmid, None)
+            self._index = TextIndex(self._records)
+
+    def withhold(self, pmids: Iterable[int], *, withheld: bool = True) -> None:
+        with self.lock:
+            if withheld:
+                self._withheld.update(pmids)
+            else:
+                self._withheld.difference_update(pmids)
 
     def add_known_phrases(self, phrases: Iterable[str]) -> None:
         with self.lock:
@@ -52,20 +69,23 @@ class Corpus:
         return evaluation, crdts
 
     def by_ids(self, wanted: Iterable[int]) -> list[FakeRecord]:
-        """The known records among ``wanted``, in that order, each once."""
+        """The known, not withheld records among ``wanted``, in that order, each once."""
         with self.lock:
             seen: set[int] = set()
             chosen = []
             for pmid in wanted:
-                if pmid in self._records and pmid not in seen:
+                if self._servable(pmid) and pmid not in seen:
                     seen.add(pmid)
                     chosen.append(self._records[pmid])
             return chosen
 
     def by_pmids(self, pmids: Iterable[int]) -> list[FakeRecord]:
-        """The known records among ``pmids``, in that order (a History page)."""
+        """The known, not withheld records among ``pmids``, in that order (a History page)."""
         with self.lock:
-            return [self._records[pmid] for pmid in pmids if pmid in self._records]
+            return [self._records[pmid] for pmid in pmids if self._servable(pmid)]
+
+    def _servable(self, pmid: int) -> bool:
+        return pmid in self._records and pmid not in self._withheld
 
     def store(self, webenv: str, ids: list[int]) -> tuple[str, int]:
         """Keep a result set under ``webenv`` (a new one if unknown): its WebEnv and query_key."""

@@ -4,8 +4,9 @@
   to a create-date range (``datetype``/``mindate``/``maxdate``). Results are
   sorted by PMID, newest first; at most ``cap`` IDs are returned, with PubMed's
   warning; ``usehistory=y`` stores the result set.
-* EFetch: by ``id`` (GET or POST form) in the requested order, unknown PMIDs
-  missing; or by ``WebEnv``/``query_key``/``retstart``/``retmax``.
+* EFetch: by ``id`` (GET or POST form) in the requested order, unknown and
+  withheld PMIDs missing; or by ``WebEnv``/``query_key``/``retstart``/``retmax``.
+  A short-answer fault leaves some of the records out of the well-formed answer.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from evidencewatch.testing.fake.corpus import Corpus
 from evidencewatch.testing.fake.evaluate import Evaluation
-from evidencewatch.testing.fake.faults import Fault, esearch_page, esearch_phrases
+from evidencewatch.testing.fake.faults import Fault, efetch_records, esearch_page, esearch_phrases
 from evidencewatch.testing.fake.query import DATETYPES, QuerySyntaxError, parse_date, parse_query
 from evidencewatch.testing.fake.records import FakeRecord, article_set
 from evidencewatch.testing.fake.responses import Response, error_xml
@@ -164,8 +165,11 @@ def _esearch_result(
 # --------------------------------------------------------------------------- EFetch
 
 
-def efetch(corpus: Corpus, p: dict[str, str]) -> Response:
-    """Answer one EFetch request: records by ``id``, or a page of a History set."""
+def efetch(corpus: Corpus, p: dict[str, str], fault: Fault | None = None) -> Response:
+    """Answer one EFetch request: records by ``id``, or a page of a History set.
+
+    ``fault`` may leave records out of the answer (see :func:`efetch_records`).
+    """
     if p.get("db", "pubmed") != "pubmed":
         return error_xml("eFetchResult", f"the fake only knows db=pubmed, not {p['db']!r}")
     if (p.get("retmode") or "xml").lower() != "xml" or (p.get("rettype") or "xml") != "xml":
@@ -179,7 +183,7 @@ def efetch(corpus: Corpus, p: dict[str, str]) -> Response:
             return error_xml("eFetchResult", "Supplied id parameter is empty.")
     if isinstance(chosen, Response):
         return chosen
-    return Response(200, article_set(chosen))
+    return Response(200, article_set(efetch_records(fault, chosen)))
 
 
 def _by_id(corpus: Corpus, id_param: str) -> list[FakeRecord] | Response:

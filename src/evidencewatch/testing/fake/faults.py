@@ -2,7 +2,8 @@
 
 Queued with :meth:`~evidencewatch.testing.fake.server.FakeEutils.fail_next`, one
 fault per request. Some replace the answer (:func:`fault_response`), some corrupt
-a normal ESearch answer (:func:`esearch_phrases`, :func:`esearch_page`), some
+a normal ESearch answer (:func:`esearch_phrases`, :func:`esearch_page`), one
+leaves records out of a well-formed EFetch answer (:func:`efetch_records`), some
 cut it (:func:`truncation`) and one drops the connection (:func:`reset_connection`).
 """
 
@@ -13,6 +14,7 @@ import socket
 import struct
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
+from typing import TypeVar
 
 from evidencewatch.testing.fake.responses import Response, error_xml, rate_limited
 
@@ -20,6 +22,7 @@ __all__ = [
     "MAX_SLOW_SECONDS",
     "Fault",
     "FaultKind",
+    "efetch_records",
     "esearch_page",
     "esearch_phrases",
     "fault_response",
@@ -28,6 +31,8 @@ __all__ = [
 ]
 
 MAX_SLOW_SECONDS = 3.0
+
+_R = TypeVar("_R")
 
 
 class FaultKind(enum.Enum):
@@ -41,6 +46,8 @@ class FaultKind(enum.Enum):
     COUNT_MISMATCH = "count_mismatch"
     CONNECTION_RESET = "connection_reset"
     SLOW = "slow"
+    SHORT_ANSWER = "short_answer"
+    NORMAL = "normal"
     CUSTOM = "custom"
 
 
@@ -59,7 +66,7 @@ class Fault:
     ``Fault.rate_limited()``, ``Fault.server_error(500)``, ``Fault.truncated()``,
     ``Fault.backend_error()``, ``Fault.phrase_not_found("x")``,
     ``Fault.count_mismatch()``, ``Fault.connection_reset()``, ``Fault.slow(1.0)``,
-    ``Fault.custom(200, b"")``.
+    ``Fault.short_answer(0.3)``, ``Fault.normal()``, ``Fault.custom(200, b"")``.
     """
 
     kind: FaultKind
@@ -67,6 +74,7 @@ class Fault:
     retry_after: str | None = None
     seconds: float = 0.0
     keep: float = 0.5
+    drop: float = 0.0
     http_level: bool = False
     message: str = ""
     body: bytes = b""
@@ -131,6 +139,24 @@ class Fault:
         if not 0 < seconds <= MAX_SLOW_SECONDS:
             raise ValueError(f"slow faults take 0 < seconds <= {MAX_SLOW_SECONDS}")
         return cls(FaultKind.SLOW, seconds=seconds)
+
+    @classmethod
+    def short_answer(cls, drop: float = 0.3) -> Fault:
+        """A well-formed EFetch answer that silently leaves out ``drop`` of the records.
+
+        NCBI sometimes answers HTTP 200 with a complete ``PubmedArticleSet`` that
+        lacks some of the requested PMIDs. The records left out are spread evenly
+        over the answer; at least one is left out of any non-empty answer, and
+        ``drop=1`` leaves an empty set.
+        """
+        if not 0.0 < drop <= 1.0:
+            raise ValueError("drop must be in (0, 1]")
+        return cls(FaultKind.SHORT_ANSWER, drop=drop)
+
+    @classmethod
+    def normal(cls) -> Fault:
+        """No fault: the request is answered normally (puts later faults at chosen requests)."""
+        return cls(FaultKind.NORMAL)
 
     @classmethod
     def custom(
@@ -198,6 +224,16 @@ def esearch_page(fault: Fault | None, page: list[int], count: int) -> tuple[list
             return page[:-1], count
         return page, count + 1
     return page, count
+
+
+def efetch_records(fault: Fault | None, records: list[_R]) -> list[_R]:
+    """The records an EFetch answer holds: a share left out, evenly spread, under a short answer."""
+    if fault is None or fault.kind is not FaultKind.SHORT_ANSWER or not records:
+        return records
+    n = len(records)
+    dropped = max(1, round(n * fault.drop))
+    left_out = {k * n // dropped for k in range(dropped)}
+    return [rec for i, rec in enumerate(records) if i not in left_out]
 
 
 def truncation(fault: Fault | None) -> tuple[float | None, bool]:

@@ -18,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Self
@@ -32,6 +33,7 @@ from evidencewatch.testing.fake.faults import (
     reset_connection,
     truncation,
 )
+from evidencewatch.testing.fake.query import parse_query
 from evidencewatch.testing.fake.records import FakeRecord
 from evidencewatch.testing.fake.responses import Response, not_found, rate_limited
 
@@ -159,10 +161,34 @@ class FakeEutils:
         """Phrases that never count as PhraseNotFound (see the class docstring)."""
         self._corpus.add_known_phrases(phrases)
 
+    def remove_records(self, pmids: Iterable[int]) -> None:
+        """Forget records, as PubMed forgets a deleted PMID: no search or EFetch finds them."""
+        self._corpus.remove_records(pmids)
+
+    def withhold(self, pmids: Iterable[int]) -> None:
+        """Searches still find these PMIDs, but EFetch leaves them out of every answer."""
+        self._corpus.withhold(pmids)
+
+    def release(self, pmids: Iterable[int]) -> None:
+        """EFetch serves withheld PMIDs again."""
+        self._corpus.withhold(pmids, withheld=False)
+
     @property
     def records(self) -> dict[int, FakeRecord]:
         """A copy of the records, by PMID."""
         return self._corpus.records
+
+    def matching_pmids(self, terms: Iterable[str], *, mindate: date, maxdate: date) -> set[int]:
+        """Every PMID one of ``terms`` matches with a create date in the range, withheld or not.
+
+        The fake's own truth, computed from its records rather than from any
+        answer it sent: what a scan of that window should end up storing.
+        """
+        found: set[int] = set()
+        for term in terms:
+            evaluation, crdts = self._corpus.search(parse_query(term))
+            found.update(p for p in evaluation.pmids if mindate <= crdts[p] <= maxdate)
+        return found
 
     def fail_next(self, endpoint: str, *faults: Fault) -> None:
         """Queue faults for the next calls to ``"esearch"`` or ``"efetch"``, one per call."""
@@ -174,6 +200,8 @@ class FakeEutils:
                 FaultKind.COUNT_MISMATCH,
             ):
                 raise ValueError(f"{fault.kind.value} only applies to esearch")
+            if endpoint == "esearch" and fault.kind is FaultKind.SHORT_ANSWER:
+                raise ValueError(f"{fault.kind.value} only applies to efetch")
         with self._lock:
             self._faults[endpoint].extend(faults)
 
@@ -281,7 +309,7 @@ class FakeEutils:
     def _answer(self, endpoint: str, params: dict[str, str], fault: Fault | None) -> Response:
         if endpoint == "esearch":
             return esearch(self._corpus, params, fault, self.cap)
-        return efetch(self._corpus, params)
+        return efetch(self._corpus, params, fault)
 
     def _send(
         self,
