@@ -34,7 +34,7 @@ from evidencewatch.ingest.windows import watermark
 from evidencewatch.jobs.locks import held_locks
 from evidencewatch.jobs.schedule import JOB_SPECS, JOBSTORE_TABLE, cron_trigger
 from evidencewatch.review.backlog import backlog_counts
-from evidencewatch.storage.db import head_revision, schema_revision
+from evidencewatch.storage.db import check_schema
 from evidencewatch.storage.models import Scan
 
 T = TypeVar("T")
@@ -97,6 +97,8 @@ class StatusReport:
     next_runs: list[NextRun] = field(default_factory=list)
     backlog: Backlog | None = None
     problems: list[str] = field(default_factory=list)
+    unreachable: str | None = None  # why the database could not be read; then nothing is known
+    schema_newer: bool = False  # written by a newer evidencewatch: upgrade the code, not the db
 
     @property
     def schema_ok(self) -> bool:
@@ -108,6 +110,7 @@ class StatusReport:
             "current": self.schema_current,
             "head": self.schema_head,
             "ok": self.schema_ok,
+            "newer": data.pop("schema_newer"),
         }
         del data["schema_current"], data["schema_head"]
         return data
@@ -118,10 +121,13 @@ def collect_status(
 ) -> StatusReport:
     """Everything ``evidencewatch status`` shows, read from the database."""
     now = now or utcnow()
+    schema = check_schema(engine)
     report = StatusReport(
         database=engine.url.render_as_string(hide_password=True),
-        schema_current=None,
-        schema_head=head_revision(engine),
+        schema_current=schema.current,
+        schema_head=schema.head,
+        unreachable=schema.unreachable,
+        schema_newer=schema.newer,
     )
 
     def section(name: str, read: Callable[[], T]) -> T | None:
@@ -132,18 +138,15 @@ def collect_status(
             report.problems.append(f"{name}: {first_line}")
             return None
 
-    report.schema_current = section("schema", lambda: schema_revision(engine))
-    if report.problems:
-        return report  # the database is unreachable: nothing else will read either
+    if schema.unreachable:  # nothing else will read either, and nothing may look empty
+        report.problems.append(f"database unreachable: {schema.unreachable}")
+        return report
     if report.schema_current is None:
         report.problems.append("the database has no evidencewatch schema: run `evidencewatch init`")
         report.next_runs = _next_runs_from_settings(settings, now)
         return report
     if not report.schema_ok:
-        report.problems.append(
-            f"schema is at {report.schema_current} but this version needs {report.schema_head}: "
-            "run `evidencewatch init`"
-        )
+        report.problems.append(schema.problem or "")
     report.scans = section("scans", lambda: _scans(engine, scan_limit)) or []
     report.watermark = section("watermark", lambda: _watermark(engine))
     report.locks = (
@@ -310,6 +313,8 @@ def _duration(seconds: float) -> str:
 def render_text(report: StatusReport, *, now: datetime | None = None) -> str:
     """The report as the lines `evidencewatch status` prints."""
     now = now or utcnow()
+    if report.unreachable:  # nothing below could be read: none of it may look empty
+        return f"database unreachable: {report.unreachable}"
     lines = _header_lines(report)
     lines += ["", "last scans:", *_scan_lines(report.scans, now)]
     lines += ["", "locks:", *_lock_lines(report.locks, now)]
@@ -327,6 +332,8 @@ def _header_lines(report: StatusReport) -> list[str]:
         lines.append(f"schema:   none (this version needs {report.schema_head})")
     elif report.schema_ok:
         lines.append(f"schema:   {report.schema_current} (current)")
+    elif report.schema_newer:
+        lines.append(f"schema:   {report.schema_current}, NEWER than head {report.schema_head}")
     else:
         lines.append(f"schema:   {report.schema_current}, BEHIND head {report.schema_head}")
     lines.append(
