@@ -96,7 +96,8 @@ SPECS: tuple[SettingSpec, ...] = (
         "EVIDENCEWATCH_SCAN_LOCK_STALE",
         float,
         900.0,
-        "A scan lock whose heartbeat is older than this is taken over.",
+        "A scan lock whose heartbeat is older than this is taken over "
+        "(one whose holder ran on this host and is gone: at once).",
     ),
     SettingSpec(
         "timezone", "EVIDENCEWATCH_TIMEZONE", str, "UTC", "Time zone of the schedules (IANA name)."

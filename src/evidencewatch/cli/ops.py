@@ -135,10 +135,10 @@ def status(app: AppContext, as_json: bool, scans: int) -> None:
 def unlock(app: AppContext, name: str, force: bool) -> None:
     """Clear the lock NAME (default: scan) left by a process that is gone.
 
-    Not normally needed: a lock whose heartbeat is older than
-    scan_lock_stale_seconds is taken over by the next scan on its own. A lock
-    whose holder still heart-beats is refused unless --force (its scan then
-    stops after its current batch).
+    Not normally needed: the next scan takes over on its own a lock whose
+    holder ran on the same host and is gone, and any lock whose heartbeat is
+    older than scan_lock_stale_seconds. A lock whose holder still heart-beats
+    is refused unless --force (its scan then stops after its current batch).
 
     \b
     Example:
