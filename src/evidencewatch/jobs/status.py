@@ -32,6 +32,7 @@ from evidencewatch.core.errors import ConfigError
 from evidencewatch.core.timeutil import as_utc, utcnow
 from evidencewatch.ingest.windows import watermark
 from evidencewatch.jobs.locks import held_locks
+from evidencewatch.jobs.overdue import mark_missed_scan
 from evidencewatch.jobs.schedule import JOB_SPECS, JOBSTORE_TABLE, cron_trigger
 from evidencewatch.review.backlog import backlog_counts
 from evidencewatch.storage.db import check_schema
@@ -153,6 +154,7 @@ def collect_status(
         section("locks", lambda: _locks(engine, now, settings.scan_lock_stale_seconds)) or []
     )
     report.next_runs = section("next runs", lambda: _next_runs(engine, settings, now)) or []
+    section("overdue", lambda: mark_missed_scan(report.next_runs, engine, settings, now))
     report.backlog = section("backlog", lambda: _backlog(engine))
     _flag_abandoned_scans(report)
     return report
@@ -332,10 +334,9 @@ def _header_lines(report: StatusReport) -> list[str]:
         lines.append(f"schema:   none (this version needs {report.schema_head})")
     elif report.schema_ok:
         lines.append(f"schema:   {report.schema_current} (current)")
-    elif report.schema_newer:
-        lines.append(f"schema:   {report.schema_current}, NEWER than head {report.schema_head}")
     else:
-        lines.append(f"schema:   {report.schema_current}, BEHIND head {report.schema_head}")
+        state = "NEWER than" if report.schema_newer else "BEHIND"
+        lines.append(f"schema:   {report.schema_current}, {state} head {report.schema_head}")
     lines.append(
         "watermark: "
         + (report.watermark.isoformat() if report.watermark else "none (no scan has succeeded)")
