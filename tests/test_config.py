@@ -93,3 +93,24 @@ def test_every_setting_is_a_field_and_documented_in_readme():
         assert re.search(rf"`{re.escape(spec.name)}`", readme), f"{spec.name} not in README"
         if spec.env:
             assert f"`{spec.env}`" in readme, f"{spec.env} not in README"
+
+
+def test_eutils_timeouts_and_deadline_are_read_and_must_be_positive():
+    env = {
+        "EVIDENCEWATCH_EUTILS_CONNECT_TIMEOUT": "5",
+        "EVIDENCEWATCH_EUTILS_READ_TIMEOUT": "30.5",
+        "EVIDENCEWATCH_EUTILS_DEADLINE": "90",
+    }
+    settings = load_settings(env=env)
+    assert settings.eutils_connect_timeout_seconds == 5.0
+    assert settings.eutils_read_timeout_seconds == 30.5
+    assert settings.eutils_deadline_seconds == 90.0
+    defaults = load_settings(env={})
+    assert (
+        defaults.eutils_connect_timeout_seconds,
+        defaults.eutils_read_timeout_seconds,
+        defaults.eutils_deadline_seconds,
+    ) == (10.0, 60.0, 180.0)
+    for name in ("EVIDENCEWATCH_EUTILS_READ_TIMEOUT", "EVIDENCEWATCH_EUTILS_DEADLINE"):
+        with pytest.raises(ConfigError, match=r"eutils_\w+_seconds must be more than 0"):
+            load_settings(env={name: "0"})

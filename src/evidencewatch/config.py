@@ -61,6 +61,27 @@ SPECS: tuple[SettingSpec, ...] = (
         "tool", "EVIDENCEWATCH_TOOL", str, "evidencewatch", "`tool` parameter sent to NCBI."
     ),
     SettingSpec(
+        "eutils_connect_timeout_seconds",
+        "EVIDENCEWATCH_EUTILS_CONNECT_TIMEOUT",
+        float,
+        10.0,
+        "How long to wait for NCBI to accept a connection before the attempt is retried.",
+    ),
+    SettingSpec(
+        "eutils_read_timeout_seconds",
+        "EVIDENCEWATCH_EUTILS_READ_TIMEOUT",
+        float,
+        60.0,
+        "How long to wait for NCBI's next bytes before the attempt is retried.",
+    ),
+    SettingSpec(
+        "eutils_deadline_seconds",
+        "EVIDENCEWATCH_EUTILS_DEADLINE",
+        float,
+        180.0,
+        "Longest one E-utilities request may take, its retries and their waits included.",
+    ),
+    SettingSpec(
         "seed_dir",
         "EVIDENCEWATCH_SEED_DIR",
         str,
@@ -96,7 +117,8 @@ SPECS: tuple[SettingSpec, ...] = (
         "EVIDENCEWATCH_SCAN_LOCK_STALE",
         float,
         900.0,
-        "A scan lock whose heartbeat is older than this is taken over.",
+        "A scan lock whose heartbeat is older than this is taken over "
+        "(one whose holder ran on this host and is gone: at once).",
     ),
     SettingSpec(
         "timezone", "EVIDENCEWATCH_TIMEZONE", str, "UTC", "Time zone of the schedules (IANA name)."
@@ -184,6 +206,13 @@ SPECS: tuple[SettingSpec, ...] = (
 )
 
 _DEFAULTS = {spec.name: spec.default for spec in SPECS}
+# Waits that must end: zero would make every request fail, and NaN or a negative
+# value would be refused by the HTTP client deep inside the first scan.
+_POSITIVE = (
+    "eutils_connect_timeout_seconds",
+    "eutils_read_timeout_seconds",
+    "eutils_deadline_seconds",
+)
 CONFIG_FILE_ENV = "EVIDENCEWATCH_CONFIG"
 DEFAULT_CONFIG_FILE = "evidencewatch.toml"
 
@@ -195,6 +224,9 @@ class Settings:
     ncbi_email: str = ""
     ncbi_api_key: str = ""
     tool: str = "evidencewatch"
+    eutils_connect_timeout_seconds: float = 10.0
+    eutils_read_timeout_seconds: float = 60.0
+    eutils_deadline_seconds: float = 180.0
     seed_dir: str = ""
     scan_overlap_days: int = 3
     scan_initial_days: int = 30
@@ -279,6 +311,9 @@ def load_settings(
     settings = Settings(**values)
     if settings.log_format not in ("text", "json"):
         raise ConfigError(f"log_format must be 'text' or 'json', not {settings.log_format!r}")
+    for name in _POSITIVE:
+        if not getattr(settings, name) > 0:
+            raise ConfigError(f"{name} must be more than 0 seconds, not {getattr(settings, name)}")
     return settings
 
 

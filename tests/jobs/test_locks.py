@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -18,7 +19,13 @@ from sqlmodel import Session
 
 from evidencewatch.core.errors import NotFound, ScanLockedError
 from evidencewatch.core.timeutil import as_utc, utcnow
-from evidencewatch.jobs.locks import clear_lock, held_locks, scan_lock
+from evidencewatch.jobs.locks import (
+    clear_lock,
+    held_locks,
+    holder_is_gone,
+    make_holder,
+    scan_lock,
+)
 from evidencewatch.storage.db import init_db, make_engine
 from evidencewatch.storage.models import Scan, ScanLock
 
@@ -321,3 +328,132 @@ def test_unlock_command_clears_a_dead_holders_lock_and_refuses_a_live_one(sqlite
     assert lock_row(engine) is None
     nothing = CliRunner().invoke(unlock, ["scan"], obj=app)
     assert nothing.exit_code == 4 and "no lock named 'scan'" in nothing.output
+
+
+# A holder on this host whose process is gone is taken over at once: its name says
+# host and PID. Other hosts cannot see the process, so they still wait for staleness.
+
+HOLD_AS_ITSELF = """
+import sys, time
+from evidencewatch.storage.db import make_engine
+from evidencewatch.jobs.locks import make_holder, scan_lock
+engine = make_engine(sys.argv[1])
+with scan_lock(engine, holder=make_holder("scan"), wait_seconds=0, stale_seconds=900,
+               heartbeat_every=0.1) as held:
+    print(held.holder, flush=True)
+    time.sleep(60)
+"""
+
+
+def sigkilled_holder(url: str, *, reap: bool = True) -> tuple[subprocess.Popen[str], str]:
+    """A process that took the lock under its own ``host:pid:role-token`` name, then SIGKILL."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD_AS_ITSELF, url], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    holder = proc.stdout.readline().strip()
+    proc.send_signal(signal.SIGKILL)
+    if reap:
+        proc.wait(10)
+    else:
+        wait_until_zombie(proc.pid)
+    return proc, holder
+
+
+def wait_until_zombie(pid: int) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        stat = open(f"/proc/{pid}/stat").read()
+        if stat.rpartition(")")[2].split()[0] == "Z":
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"process {pid} did not die")
+
+
+def test_lock_of_a_killed_process_on_this_host_is_taken_over_at_once(sqlite_db, lock_log):
+    url, engine = sqlite_db
+    proc, dead_holder = sigkilled_holder(url)
+    assert dead_holder.startswith(f"{socket.gethostname()}:{proc.pid}:scan-")
+    started = time.monotonic()
+    with scan_lock(engine, holder=make_holder("scan"), wait_seconds=0, stale_seconds=900) as held:
+        assert held.took_over_from == dead_holder
+    assert time.monotonic() - started < 5  # not the 900 s of scan_lock_stale_seconds
+    assert any(
+        dead_holder in m and "its process is gone from this host" in m
+        for m in lock_log.messages(logging.WARNING)
+    )
+
+
+def test_a_killed_holder_that_is_still_a_zombie_counts_as_gone(sqlite_db):
+    url, engine = sqlite_db
+    proc, dead_holder = sigkilled_holder(url, reap=False)
+    try:
+        assert holder_is_gone(dead_holder)
+        with scan_lock(engine, holder="h:1:heir", wait_seconds=0, stale_seconds=900) as held:
+            assert held.took_over_from == dead_holder
+    finally:
+        proc.wait(10)
+
+
+def test_a_dead_pid_on_another_host_still_waits_for_a_stale_heartbeat(sqlite_db):
+    url, engine = sqlite_db
+    proc, _ = sigkilled_holder(url)
+    with engine.begin() as conn:
+        conn.execute(sa.delete(ScanLock))
+    elsewhere = f"{socket.gethostname()}-other:{proc.pid}:scan-x"
+    plant_lock(engine, holder=elsewhere, heartbeat_age=5)
+    assert not holder_is_gone(elsewhere)
+    with pytest.raises(ScanLockedError, match="takes the lock over at once"):
+        with scan_lock(engine, holder="h:1:new", wait_seconds=0, stale_seconds=900):
+            pass
+    row = lock_row(engine)
+    assert row is not None and row.holder == elsewhere
+
+
+def test_a_live_process_on_this_host_keeps_its_lock(engine):
+    alive = f"{socket.gethostname()}:{os.getppid()}:scan-x"  # our parent: surely running
+    ours = f"{socket.gethostname()}:{os.getpid()}:scan-y"  # another thread of this process
+    for holder in (alive, ours, "not-a-holder-name", f"{socket.gethostname()}:abc:scan"):
+        assert not holder_is_gone(holder), holder
+    plant_lock(engine, holder=alive, heartbeat_age=5)
+    with pytest.raises(ScanLockedError, match=alive):
+        with scan_lock(engine, holder="h:1:new", wait_seconds=0, stale_seconds=900):
+            pass
+
+
+def test_unlock_clears_a_gone_holders_lock_on_this_host_without_force(sqlite_db):
+    url, engine = sqlite_db
+    _, dead_holder = sigkilled_holder(url)
+    assert clear_lock(engine, name="scan", stale_seconds=900).holder == dead_holder
+    assert lock_row(engine) is None
+
+
+def test_a_scan_after_kill_9_of_a_scan_on_this_host_runs_at_once(sqlite_db, watchlist, tmp_path):
+    from processes import (
+        captured_warnings,
+        cli_env,
+        fake_pubmed,
+        paper_count,
+        recent_records,
+        scan_in_process,
+        slow_first_batches,
+        start_cli,
+        wait_while_running,
+    )
+
+    url, engine = sqlite_db
+    with fake_pubmed(recent_records(36), watchlist) as fake:
+        slow_first_batches(fake, n=3, seconds=0.5)
+        victim = start_cli(["scan", "--json"], cli_env(url, fake), tmp_path)
+        try:
+            wait_while_running(victim, lambda: paper_count(engine) > 0)
+        finally:
+            victim.send_signal(signal.SIGKILL)
+            victim.wait(10)
+        assert lock_row(engine) is not None  # the dead scan's lock, heartbeat seconds old
+        with captured_warnings("evidencewatch.jobs.locks") as warnings:
+            # The defaults: no waiting, and 900 s before a heartbeat counts as stale.
+            rerun = scan_in_process(url, engine, fake)
+    assert rerun.status == "succeeded", rerun.error
+    assert any(f":{victim.pid}:" in w and "gone from this host" in w for w in warnings)
+    assert paper_count(engine) == 36

@@ -29,6 +29,7 @@ from evidencewatch.pubmed.client import (
 )
 from evidencewatch.pubmed.parse import ParsedFile
 from evidencewatch.testing.fake_eutils import FakeEutils, Fault, make_record, synthetic_records
+from sockets import silent_server, trickling_server
 
 API_KEY = "s3cr3t-api-key+/="
 D = date(2026, 3, 1)
@@ -462,6 +463,85 @@ def test_backoff_is_full_jitter_within_bounds_and_seedable(fake, make_client):
     expected = random.Random(7)
     assert t.sleeps == [expected.uniform(0, cap) for cap in caps]
     assert len(set(t.sleeps)) == 5  # jittered, not a fixed schedule
+
+
+# ------------------------------------------------------------ waiting: never without bound
+
+
+def quick_client(base_url: str, **overrides) -> EutilsClient:
+    options = dict(
+        base_url=base_url,
+        tool="evidencewatch-tests",
+        email="dev@example.org",
+        max_tries=5,
+        backoff_base=0.001,
+        backoff_max=0.005,
+        requests_per_second=1000,
+    )
+    options.update(overrides)
+    return EutilsClient(**options)
+
+
+def test_a_server_that_never_answers_fails_the_request_at_its_deadline():
+    with (
+        silent_server() as server,
+        quick_client(server.base_url, timeout=(1.0, 0.3), deadline=0.8) as client,
+    ):
+        started = time.monotonic()
+        with pytest.raises(EutilsError) as info:
+            client.esearch("GENEA")
+        elapsed = time.monotonic() - started
+    message = str(info.value)
+    assert 0.7 < elapsed < 1.3  # five 0.3 s read timeouts would have taken 1.5 s
+    assert "timed out" in message
+    assert "the 0.8 s deadline per request" in message
+    assert info.value.retryable
+    assert 1 <= client.requests_made < 5
+
+
+def test_without_a_deadline_each_attempt_still_ends_at_the_read_timeout():
+    with (
+        silent_server() as server,
+        quick_client(server.base_url, timeout=(1.0, 0.2), max_tries=3) as client,
+    ):
+        started = time.monotonic()
+        with pytest.raises(EutilsError, match=r"timed out.*gave up after 3 attempts"):
+            client.esearch("GENEA")
+        elapsed = time.monotonic() - started
+    assert 0.55 < elapsed < 1.5
+    assert len(server.connections) == 3
+
+
+def test_a_server_trickling_its_answer_is_cut_off_at_the_deadline():
+    # Bytes keep coming, so the 0.5 s read timeout never fires: only the deadline can stop it.
+    with (
+        trickling_server(every=0.05) as server,
+        quick_client(server.base_url, timeout=(1.0, 0.5), deadline=0.6, max_tries=1) as client,
+    ):
+        started = time.monotonic()
+        with pytest.raises(EutilsError, match=r"deadline passed after \d+ bytes"):
+            client.efetch([200])
+        elapsed = time.monotonic() - started
+    assert 0.55 < elapsed < 1.2
+
+
+def test_the_deadline_counts_the_retries_waits_too(fake, make_client):
+    t = FakeTime()
+    client = make_client(
+        sleep=t.sleep, clock=t.clock, backoff_base=1.0, backoff_max=1.0, rng=MaxRandom()
+    )
+    client._deadline = 2.5  # the fake clock moves only while the client sleeps
+    fake.fail_next("esearch", *[Fault.server_error(503)] * 5)
+    with pytest.raises(EutilsServerError, match="gave up after 3 attempts: the next would"):
+        client.esearch("GENEA")
+    assert t.sleeps == [1.0, 1.0]  # a third 1 s wait would end past the 2.5 s deadline
+
+
+def test_timeouts_and_deadline_must_be_positive(fake):
+    with pytest.raises(ValueError, match="must be positive"):
+        EutilsClient(base_url=fake.base_url, tool="t", email="e@x", timeout=(0, 60))
+    with pytest.raises(ValueError, match="must be positive"):
+        EutilsClient(base_url=fake.base_url, tool="t", email="e@x", deadline=0)
 
 
 # --------------------------------------------------------------------- rate limiting

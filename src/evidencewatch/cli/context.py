@@ -6,14 +6,19 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import cached_property, wraps
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 from sqlalchemy.engine import Engine
 
 from evidencewatch.config import Settings
 from evidencewatch.core.errors import EvidenceWatchError
-from evidencewatch.storage.db import ensure_current, make_engine
+from evidencewatch.storage.db import (
+    UNAVAILABLE_ERRORS,
+    database_unavailable,
+    ensure_current,
+    make_engine,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,17 +54,36 @@ pass_app = click.make_pass_decorator(AppContext)
 
 
 def handle_errors(func: F) -> F:
-    """Turn evidencewatch's own errors into one line on stderr and their exit code."""
+    """Turn evidencewatch's own errors into one line on stderr and their exit code.
+
+    A database that cannot be used (a missing folder, a read-only file, a
+    PostgreSQL server that is down) may only show when a command first writes,
+    deep inside a job; it is reported the same way, naming the database.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except EvidenceWatchError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
+            fail(exc)
+        except UNAVAILABLE_ERRORS as exc:
+            fail(database_unavailable(_database_url(), exc))
 
     return wrapper  # type: ignore[return-value]
+
+
+def fail(exc: EvidenceWatchError) -> NoReturn:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def _database_url() -> str:
+    ctx = click.get_current_context(silent=True)
+    app = ctx.find_object(AppContext) if ctx is not None else None
+    if app is None:
+        return Settings().database_url
+    return app.settings.database_url
 
 
 def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:

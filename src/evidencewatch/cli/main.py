@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from evidencewatch.cli import digest, ops, quality, review, serve
+from evidencewatch.cli import backup, digest, ops, quality, review, serve
 from evidencewatch.cli.context import AppContext, handle_errors, parse_date, pass_app
 from evidencewatch.config import load_settings
 from evidencewatch.core.errors import EvidenceWatchError
@@ -271,6 +271,7 @@ for _command in (
     ops.scheduler,
     ops.status,
     ops.unlock,
+    backup.backup,
     quality.rank,
     quality.eval_,
 ):

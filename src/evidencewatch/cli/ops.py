@@ -12,6 +12,7 @@ import click
 from evidencewatch.cli.context import AppContext, handle_errors, pass_app
 
 EXIT_LOCKED = 75  # ScanLockedError.exit_code: another scan is running (EX_TEMPFAIL)
+EXIT_UNREACHABLE = 2  # DatabaseUnavailable.exit_code: as every other command exits then
 EXIT_STOPPED = 143  # 128 + SIGTERM: stopped on request; the scan is recorded failed
 
 
@@ -104,8 +105,9 @@ def scheduler(app: AppContext, once: str | None, trigger: str, as_json: bool) ->
 def status(app: AppContext, as_json: bool, scans: int) -> None:
     """Show recent scans, the watermark, held locks, next runs, the review backlog, the schema.
 
-    Changes nothing. Exits 1 when the database cannot be read or its schema
-    is not this version's (the output says what to do), else 0.
+    Changes nothing. Exits 2 when the database cannot be opened (the output
+    says so first, and why), 1 when its schema is not this version's (the
+    output says what to do), else 0.
 
     \b
     Examples:
@@ -120,6 +122,8 @@ def status(app: AppContext, as_json: bool, scans: int) -> None:
         click.echo(json.dumps(report.as_json(), indent=2))
     else:
         click.echo(render_text(report))
+    if report.unreachable:
+        sys.exit(EXIT_UNREACHABLE)
     if not report.schema_ok:
         sys.exit(1)
 
@@ -132,10 +136,10 @@ def status(app: AppContext, as_json: bool, scans: int) -> None:
 def unlock(app: AppContext, name: str, force: bool) -> None:
     """Clear the lock NAME (default: scan) left by a process that is gone.
 
-    Not normally needed: a lock whose heartbeat is older than
-    scan_lock_stale_seconds is taken over by the next scan on its own. A lock
-    whose holder still heart-beats is refused unless --force (its scan then
-    stops after its current batch).
+    Not normally needed: the next scan takes over on its own a lock whose
+    holder ran on the same host and is gone, and any lock whose heartbeat is
+    older than scan_lock_stale_seconds. A lock whose holder still heart-beats
+    is refused unless --force (its scan then stops after its current batch).
 
     \b
     Example:

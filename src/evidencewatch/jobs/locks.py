@@ -19,6 +19,14 @@ two processes find the same stale row only one UPDATE matches.
 Staleness compares the holder's clock (it wrote the heartbeat) with ours:
 hosts that share a database must keep their clocks within a small fraction
 of ``scan_lock_stale_seconds`` (900 s by default) of each other.
+
+A holder on *this* host need not be waited for: its name says its PID
+(``host:pid:role-token``), and when no such process exists any more (it was
+killed, or is a zombie nobody reaped) the lock is taken over at once, by the
+same conditional UPDATE. A PID that was reused by another process merely
+looks alive, so the lock then waits for its heartbeat to go stale as before.
+Hosts must therefore have distinct host names (containers sharing a database
+and a host name but not a PID namespace would each see the others as gone).
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -132,8 +141,10 @@ def _acquire(
         if row is None:
             continue  # released between our INSERT and our read: try again at once
         age = (utcnow() - as_utc(row.heartbeat_at)).total_seconds()
-        if age > stale_seconds:
-            taken = _take_over(engine, name, holder, row)
+        gone = holder_is_gone(row.holder)
+        if age > stale_seconds or gone:
+            why = "its process is gone from this host" if gone else "its heartbeat went stale"
+            taken = _take_over(engine, name, holder, row, why=why)
             if taken is not None:
                 return taken
             continue  # another contender won the takeover, or the holder woke up
@@ -152,7 +163,46 @@ def _acquire(
         time.sleep(min(poll_every, remaining))
 
 
-def _take_over(engine: Engine, name: str, holder: str, row: sa.Row[Any]) -> HeldLock | None:
+def holder_is_gone(holder: str) -> bool:
+    """Whether ``holder`` names a process on this host that no longer runs.
+
+    False whenever that cannot be known for sure: another host, a name not in
+    ``host:pid:...`` form, this very process (another thread holds it), or a
+    PID that exists (perhaps reused: the heartbeat then decides, as elsewhere).
+    """
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid in (0, os.getpid()):
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # PermissionError: it exists, under another user
+    return _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """A killed process whose parent has not reaped it still answers signal 0 (Linux only)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+
+
+def _take_over(
+    engine: Engine,
+    name: str,
+    holder: str,
+    row: sa.Row[Any],
+    *,
+    why: str = "its heartbeat went stale",
+) -> HeldLock | None:
     now = utcnow()
     with engine.begin() as conn:
         result = conn.execute(
@@ -168,11 +218,13 @@ def _take_over(engine: Engine, name: str, holder: str, row: sa.Row[Any]) -> Held
         return None
     log.warning(
         "lock %r: took over from %s, which held it since %s and last showed a sign of life "
-        "at %s; that process is presumed dead (killed or crashed); its scan is left 'running'",
+        "at %s (%s); that process is presumed dead (killed or crashed); its scan is left "
+        "'running'",
         name,
         row.holder,
         as_utc(row.acquired_at).isoformat(timespec="seconds"),
         as_utc(row.heartbeat_at).isoformat(timespec="seconds"),
+        why,
     )
     return HeldLock(name, holder, now, took_over_from=row.holder)
 
@@ -231,9 +283,10 @@ def locked_message(
         f"another scan is running: lock {name!r} is held by {holder} "
         f"since {acquired_at.isoformat(timespec='seconds')} "
         f"(last heartbeat {heartbeat_age:.0f} s ago; waited {waited:g} s). "
-        f"Try again later. If process {pid} on {host} is gone, the lock is taken over "
-        f"automatically once its heartbeat is older than {stale_seconds:g} s "
-        f"(scan_lock_stale_seconds), or clear it now with `evidencewatch unlock {name}`"
+        f"Try again later. If process {pid} on {host} is gone, a scan on {host} takes the "
+        f"lock over at once, and one elsewhere once its heartbeat is older than "
+        f"{stale_seconds:g} s (scan_lock_stale_seconds); or clear it now with "
+        f"`evidencewatch unlock {name}`"
     )
 
 
@@ -245,16 +298,17 @@ def held_locks(*, session: Session) -> list[ScanLock]:
 def clear_lock(engine: Engine, *, name: str, stale_seconds: float, force: bool = False) -> ScanLock:
     """Delete the row of lock ``name`` (for `evidencewatch unlock`); returns what was cleared.
 
-    Refuses a lock whose heartbeat is fresh unless ``force``: a live holder
-    would carry on scanning beside the next scan (with ``force`` it notices
-    at its next heartbeat and stops after its current batch).
+    Refuses a lock whose heartbeat is fresh unless ``force`` or its holder is
+    a process of this host that is gone: a live holder would carry on
+    scanning beside the next scan (with ``force`` it notices at its next
+    heartbeat and stops after its current batch).
     """
     with engine.begin() as conn:
         row = conn.execute(sa.select(_table).where(_table.c.name == name)).first()
         if row is None:
             raise NotFound(f"no lock named {name!r} is held")
         age = (utcnow() - as_utc(row.heartbeat_at)).total_seconds()
-        if age <= stale_seconds and not force:
+        if age <= stale_seconds and not force and not holder_is_gone(row.holder):
             raise ScanLockedError(
                 f"lock {name!r} is held by {row.holder}, whose last heartbeat was {age:.0f} s "
                 "ago: that process looks alive. Stop it first, or pass --force if you are "

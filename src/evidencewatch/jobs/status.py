@@ -38,9 +38,10 @@ from evidencewatch.core.timeutil import as_utc, utcnow
 from evidencewatch.ingest.unresolved import count_open, oldest_open
 from evidencewatch.ingest.windows import watermark
 from evidencewatch.jobs.locks import held_locks
+from evidencewatch.jobs.overdue import mark_missed_scan
 from evidencewatch.jobs.schedule import JOB_SPECS, JOBSTORE_TABLE, cron_trigger
 from evidencewatch.review.backlog import backlog_counts
-from evidencewatch.storage.db import head_revision, schema_revision
+from evidencewatch.storage.db import check_schema
 from evidencewatch.storage.models import Scan
 
 T = TypeVar("T")
@@ -118,6 +119,8 @@ class StatusReport:
     unresolved_count: int = 0
     unresolved_pmids: list[UnresolvedLine] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    unreachable: str | None = None  # why the database could not be read; then nothing is known
+    schema_newer: bool = False  # written by a newer evidencewatch: upgrade the code, not the db
 
     @property
     def schema_ok(self) -> bool:
@@ -129,6 +132,7 @@ class StatusReport:
             "current": self.schema_current,
             "head": self.schema_head,
             "ok": self.schema_ok,
+            "newer": data.pop("schema_newer"),
         }
         del data["schema_current"], data["schema_head"]
         return data
@@ -139,10 +143,13 @@ def collect_status(
 ) -> StatusReport:
     """Everything ``evidencewatch status`` shows, read from the database."""
     now = now or utcnow()
+    schema = check_schema(engine)
     report = StatusReport(
         database=engine.url.render_as_string(hide_password=True),
-        schema_current=None,
-        schema_head=head_revision(engine),
+        schema_current=schema.current,
+        schema_head=schema.head,
+        unreachable=schema.unreachable,
+        schema_newer=schema.newer,
     )
 
     def section(name: str, read: Callable[[], T]) -> T | None:
@@ -153,24 +160,22 @@ def collect_status(
             report.problems.append(f"{name}: {first_line}")
             return None
 
-    report.schema_current = section("schema", lambda: schema_revision(engine))
-    if report.problems:
-        return report  # the database is unreachable: nothing else will read either
+    if schema.unreachable:  # nothing else will read either, and nothing may look empty
+        report.problems.append(f"database unreachable: {schema.unreachable}")
+        return report
     if report.schema_current is None:
         report.problems.append("the database has no evidencewatch schema: run `evidencewatch init`")
         report.next_runs = _next_runs_from_settings(settings, now)
         return report
     if not report.schema_ok:
-        report.problems.append(
-            f"schema is at {report.schema_current} but this version needs {report.schema_head}: "
-            "run `evidencewatch init`"
-        )
+        report.problems.append(schema.problem or "")
     report.scans = section("scans", lambda: _scans(engine, scan_limit)) or []
     report.watermark = section("watermark", lambda: _watermark(engine))
     report.locks = (
         section("locks", lambda: _locks(engine, now, settings.scan_lock_stale_seconds)) or []
     )
     report.next_runs = section("next runs", lambda: _next_runs(engine, settings, now)) or []
+    section("overdue", lambda: mark_missed_scan(report.next_runs, engine, settings, now))
     report.backlog = section("backlog", lambda: _backlog(engine))
     unresolved = section("unresolved PMIDs", lambda: _unresolved(engine))
     if unresolved is not None:

@@ -38,6 +38,8 @@ def _duration(seconds: float) -> str:
 def render_text(report: StatusReport, *, now: datetime | None = None) -> str:
     """The report as the lines `evidencewatch status` prints."""
     now = now or utcnow()
+    if report.unreachable:  # nothing below could be read: none of it may look empty
+        return f"database unreachable: {report.unreachable}"
     lines = _header_lines(report)
     lines += ["", "last scans:", *_scan_lines(report.scans, now)]
     lines += ["", "locks:", *_lock_lines(report.locks, now)]
@@ -58,7 +60,8 @@ def _header_lines(report: StatusReport) -> list[str]:
     elif report.schema_ok:
         lines.append(f"schema:   {report.schema_current} (current)")
     else:
-        lines.append(f"schema:   {report.schema_current}, BEHIND head {report.schema_head}")
+        state = "NEWER than" if report.schema_newer else "BEHIND"
+        lines.append(f"schema:   {report.schema_current}, {state} head {report.schema_head}")
     mark = report.watermark.isoformat() if report.watermark else "none (no scan has succeeded)"
     if report.unresolved_count:
         mark += f" (held back: {report.unresolved_count} PMIDs unresolved)"

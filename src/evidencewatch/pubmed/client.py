@@ -14,6 +14,12 @@ on. So every answer is validated before anyone sees it
 * ``Count`` must agree with the ``IdList`` (below the 9,999 cap); at or above
   the cap the result is returned and the caller must split the date window.
 
+Nothing waits on NCBI without bound: each HTTP attempt has a connect and a
+read timeout, and ``deadline`` caps one logical request, retries and their
+waits included. A server that accepts the connection and never answers, or
+trickles its answer a byte at a time, fails the request once the deadline has
+passed instead of holding a scan for ``max_tries`` read timeouts.
+
 All requests from one client go through one thread-safe :class:`RateLimiter`,
 and every request carries ``db``, ``tool``, ``email`` and ``api_key``. The
 api_key is redacted from every message and log line this module produces, and
@@ -44,6 +50,7 @@ from evidencewatch.pubmed.esearch import ESEARCH_CAP, SearchResult, article_id_t
 from evidencewatch.pubmed.parse import ParsedFile
 from evidencewatch.pubmed.ratelimit import RateLimiter
 from evidencewatch.pubmed.responses import describe_call, http_error
+from evidencewatch.pubmed.transport import Timing, send
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -92,6 +99,7 @@ class EutilsClient:
         api_key: str | None = None,
         session: requests.Session | None = None,
         timeout: tuple[float, float] = (10, 60),
+        deadline: float | None = None,
         max_tries: int = 5,
         backoff_base: float = 1.0,
         backoff_max: float = 60.0,
@@ -107,6 +115,8 @@ class EutilsClient:
             raise ValueError(f"max_tries must be at least 1, got {max_tries!r}")
         if backoff_base < 0 or backoff_max < 0:
             raise ValueError("backoff_base and backoff_max must not be negative")
+        if min(timeout) <= 0 or (deadline is not None and deadline <= 0):
+            raise ValueError(f"timeouts and deadline must be positive, got {timeout}, {deadline}")
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.tool = tool
         self.email = email or None
@@ -114,6 +124,8 @@ class EutilsClient:
         self._own_session = session is None
         self._session = session if session is not None else requests.Session()
         self._timeout = timeout
+        self._deadline = deadline
+        self._clock = clock
         self._max_tries = max_tries
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
@@ -272,9 +284,10 @@ class EutilsClient:
         parse: Callable[[bytes, str], _T],
     ) -> _T:
         """Run one logical request: attempts, validation and retries with backoff."""
+        deadline = None if self._deadline is None else self._clock() + self._deadline
         for attempt in range(1, self._max_tries + 1):
             try:
-                body, where = self._request(endpoint, params, post=post)
+                body, where = self._request(endpoint, params, post=post, deadline=deadline)
                 return parse(body, where)
             except EutilsError as err:
                 self._scrub(err)
@@ -284,6 +297,12 @@ class EutilsClient:
                     err.args = (f"{err.args[0]} (gave up after {attempt} attempts)",)
                     raise
                 delay = self._retry_delay(attempt, err)
+                if deadline is not None and self._clock() + delay >= deadline:
+                    err.args = (
+                        f"{err.args[0]} (gave up after {attempt} attempts: the next would "
+                        f"start after the {self._deadline:g} s deadline per request)",
+                    )
+                    raise
                 log.warning(
                     "E-utilities %s attempt %d of %d failed: %s; retrying in %.2f s",
                     endpoint,
@@ -295,7 +314,9 @@ class EutilsClient:
                 self._sleep(delay)
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
-    def _request(self, endpoint: str, params: dict[str, str], *, post: bool) -> tuple[bytes, str]:
+    def _request(
+        self, endpoint: str, params: dict[str, str], *, post: bool, deadline: float | None = None
+    ) -> tuple[bytes, str]:
         """Exactly one HTTP attempt. Returns the body and a redacted description of the call.
 
         The single place that adds db/tool/email/api_key, waits for the rate
@@ -316,48 +337,20 @@ class EutilsClient:
         if self._on_request is not None:
             self._on_request(endpoint)
         log.debug("E-utilities request: %s", where)
-        response, body = self._send(url, full, where, post=post)
+        timing = Timing(*self._timeout, deadline=deadline, clock=self._clock)
+        response, body = send(
+            self._session,
+            url,
+            full,
+            where,
+            post=post,
+            headers=self._headers,
+            timing=timing,
+            redact=self._redact,
+        )
         if response.status_code != 200:
             raise http_error(response, body, where)
         return body, where
-
-    def _send(
-        self, url: str, params: dict[str, str], where: str, *, post: bool
-    ) -> tuple[requests.Response, bytes]:
-        """The response and its body, with the transport's failures as EutilsErrors."""
-        try:
-            if post:
-                response = self._session.post(
-                    url, data=params, headers=self._headers, timeout=self._timeout
-                )
-            else:
-                response = self._session.get(
-                    url, params=params, headers=self._headers, timeout=self._timeout
-                )
-            return response, response.content
-        except requests.Timeout as exc:
-            # "from None": the requests exception's text holds the full URL, api_key included.
-            raise EutilsError(
-                f"timed out: {where}: {type(exc).__name__}: {self._redact(str(exc))}",
-                url=where,
-                retryable=True,
-            ) from None
-        except (
-            requests.ConnectionError,
-            requests.exceptions.ChunkedEncodingError,
-            requests.exceptions.ContentDecodingError,
-        ) as exc:
-            raise EutilsError(
-                f"connection failed: {where}: {type(exc).__name__}: {self._redact(str(exc))}",
-                url=where,
-                retryable=True,
-            ) from None
-        except requests.RequestException as exc:
-            raise EutilsError(
-                f"request could not be made: {where}: {type(exc).__name__}: "
-                f"{self._redact(str(exc))}",
-                url=where,
-            ) from None
 
     def _retry_delay(self, attempt: int, err: EutilsError) -> float:
         """Full-jitter exponential backoff, but never shorter than the server's Retry-After."""

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,10 +18,57 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlmodel import Session
 
 from evidencewatch.core.errors import ConfigError
+
+#: The driver errors that mean "this database cannot be used" (cannot be opened, reached,
+#: read or written) rather than a bug in a statement: a missing folder, a read-only file,
+#: a file that is not a database, a PostgreSQL server that is down or refuses us.
+UNAVAILABLE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError)
+
+
+class DatabaseUnavailable(ConfigError):
+    """The database cannot be opened, reached or written; names the URL (password masked)."""
+
+
+def masked_url(url: str | URL) -> str:
+    """``url`` with its password replaced by ``***``, for messages and logs."""
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError:
+        return "(an unreadable database URL)"
+    if isinstance(url, str) and parsed.password is None:
+        return url  # as the user wrote it: rendering would percent-encode "file:" URIs
+    return parsed.render_as_string(hide_password=True)
+
+
+def database_unavailable(url: str | URL, exc: BaseException) -> DatabaseUnavailable:
+    """One line naming the database and why it cannot be used, from a driver error."""
+    lines = [line.strip() for line in str(getattr(exc, "orig", None) or exc).splitlines()]
+    cause = "; ".join(line for line in lines[:2] if line) or type(exc).__name__
+    parsed = make_url(url)
+    if parsed.password:
+        cause = cause.replace(str(parsed.password), "***")
+    return DatabaseUnavailable(
+        f"the database {masked_url(url)} cannot be used: {cause}{_hint(parsed, cause)}"
+    )
+
+
+def _hint(url: URL, cause: str) -> str:
+    """What usually lies behind a SQLite error message, said in terms of the file."""
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return ""
+    path = Path(url.database.removeprefix("file:").split("?", 1)[0]).expanduser()
+    lowered = cause.lower()
+    if "unable to open" in lowered and not path.parent.is_dir():
+        return f" (the folder {path.parent} does not exist)"
+    if "unable to open" in lowered or "readonly" in lowered:
+        return f" (is {path} or its folder read-only for this user?)"
+    if "locked" in lowered:
+        return " (another process kept it locked longer than the 30 s busy timeout)"
+    return ""
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -71,6 +120,13 @@ def _alembic_config(engine: Engine) -> Config:
 
 
 def _migrate(engine: Engine, verb: str, revision: str) -> None:
+    try:
+        _run_migration(engine, verb, revision)
+    except UNAVAILABLE_ERRORS as exc:
+        raise database_unavailable(engine.url, exc) from exc
+
+
+def _run_migration(engine: Engine, verb: str, revision: str) -> None:
     config = _alembic_config(engine)
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
@@ -93,7 +149,15 @@ def _migrate(engine: Engine, verb: str, revision: str) -> None:
 
 
 def init_db(engine: Engine, revision: str = "head") -> None:
-    """Create the schema, or upgrade it to ``revision``; safe to run again."""
+    """Create the schema, or upgrade it to ``revision``; safe to run again.
+
+    A database written by a newer evidencewatch is refused before anything runs:
+    Alembic cannot find its revision, and downgrading it is not ours to decide.
+    """
+    current = reachable_revision(engine)
+    if current is not None and current not in known_revisions(engine):
+        problem = schema_problem(engine, current)
+        raise ConfigError(problem or f"unknown schema revision {current}")
     _migrate(engine, "upgrade", revision)
 
 
@@ -102,24 +166,81 @@ def downgrade_db(engine: Engine, revision: str) -> None:
 
 
 def schema_revision(engine: Engine) -> str | None:
+    """The database's Alembic revision (None: no schema yet); driver errors pass through."""
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def reachable_revision(engine: Engine) -> str | None:
+    """``schema_revision``, with a database that cannot be used as one DatabaseUnavailable."""
+    try:
+        return schema_revision(engine)
+    except UNAVAILABLE_ERRORS as exc:
+        raise database_unavailable(engine.url, exc) from exc
+
+
 def head_revision(engine: Engine) -> str | None:
-    return ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+    """The newest revision among this version's migration scripts."""
+    return _scripts(engine).get_current_head()
+
+
+def known_revisions(engine: Engine) -> set[str]:
+    """Every revision this version's migration scripts know, read from the scripts themselves."""
+    return {script.revision for script in _scripts(engine).walk_revisions()}
+
+
+def _scripts(engine: Engine) -> ScriptDirectory:
+    return ScriptDirectory.from_config(_alembic_config(engine))
+
+
+def schema_problem(engine: Engine, current: str | None) -> str | None:
+    """What is wrong with a database at revision ``current``, and what to do; None if current.
+
+    A revision the scripts do not know can only come from a newer evidencewatch
+    (revisions are never removed): upgrading the database cannot help, only
+    upgrading evidencewatch can.
+    """
+    head = head_revision(engine)
+    if current == head:
+        return None
+    url = masked_url(engine.url)
+    if current is None:
+        return f"the database at {url} has no evidencewatch schema yet: run `evidencewatch init`"
+    if current not in known_revisions(engine):
+        return (
+            f"this database was written by a newer evidencewatch (schema {current}; this "
+            f"version knows up to {head}): upgrade evidencewatch ({url} was left unchanged)"
+        )
+    return (
+        f"the database schema is at revision {current} but this version needs {head}: "
+        "run `evidencewatch init` to upgrade it"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaCheck:
+    """The schema as status pages report it: never an exception, always something to show."""
+
+    current: str | None
+    head: str | None
+    newer: bool = False  # written by a newer evidencewatch: upgrade the code, not the database
+    problem: str | None = None  # what is wrong and what to do; None when current
+    unreachable: str | None = None  # why the database could not be read at all
+
+
+def check_schema(engine: Engine) -> SchemaCheck:
+    """The database's schema against this version's, for `status` and health checks."""
+    head = head_revision(engine)
+    try:
+        current = schema_revision(engine)
+    except sa.exc.SQLAlchemyError as exc:
+        return SchemaCheck(None, head, unreachable=str(database_unavailable(engine.url, exc)))
+    newer = current is not None and current not in known_revisions(engine)
+    return SchemaCheck(current, head, newer, schema_problem(engine, current))
 
 
 def ensure_current(engine: Engine) -> None:
-    """Refuse to work on a database whose schema is missing or behind the code."""
-    current, head = schema_revision(engine), head_revision(engine)
-    if current is None:
-        raise ConfigError(
-            f"the database at {engine.url.render_as_string(hide_password=True)} has no "
-            "evidencewatch schema yet: run `evidencewatch init`"
-        )
-    if current != head:
-        raise ConfigError(
-            f"the database schema is at revision {current} but this version needs {head}: "
-            "run `evidencewatch init` to upgrade it"
-        )
+    """Refuse to work on a database that won't open, or whose schema is missing, behind or newer."""
+    problem = schema_problem(engine, reachable_revision(engine))
+    if problem is not None:
+        raise ConfigError(problem)

@@ -6,14 +6,16 @@ For load balancers and monitoring; no session and no sign-in. The answer:
 * **200, status "degraded"** — the database answers, but the last successful
   scan is older than twice the scan interval (the gap between two runs of
   ``scan_cron``; 48 h when that setting is empty), no scan has succeeded
-  yet, or the schema is behind this version. Keep ``scan_cron`` matching the
-  real schedule when cron or systemd timers run the scans.
+  yet, no scan has *started* for longer than the interval (``scan_overdue``:
+  the scheduled runs are not starting at all, see ``jobs.overdue``), or the
+  schema is behind this version. Keep ``scan_cron`` matching the real
+  schedule when cron or systemd timers run the scans.
 * **200, status "ok"** — otherwise.
 
 The body always has ``status``, ``database``, ``last_successful_scan`` (ISO
 time or null), ``last_scan_age_hours`` (or null), ``schema`` (the database's
 revision) and, to explain a "degraded", ``schema_head``,
-``max_scan_age_hours`` and ``problems``.
+``max_scan_age_hours``, ``scan_overdue`` and ``problems``.
 """
 
 from datetime import datetime, timedelta
@@ -28,6 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from evidencewatch.config import Settings
 from evidencewatch.core.errors import ConfigError
 from evidencewatch.core.timeutil import as_utc, utcnow
+from evidencewatch.jobs.overdue import MissedScan, missed_scan
 from evidencewatch.storage.db import head_revision, schema_revision
 from evidencewatch.storage.models import Scan
 
@@ -64,12 +67,14 @@ def check_health(
         "schema": None,
     }
     scans = Scan.__table__  # type: ignore[attr-defined]
+    missed: MissedScan | None
     try:
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
         body["schema"] = schema_revision(engine)
-        last = None
+        last, missed = None, None
         if body["schema"] is not None:
+            missed = missed_scan(engine, settings, now) if settings else None
             with engine.connect() as conn:
                 last = conn.execute(
                     sa.select(sa.func.max(scans.c.finished_at)).where(
@@ -92,6 +97,8 @@ def check_health(
             problems.append(f"the last successful scan is older than {_hours(limit)} h")
     else:
         problems.append("no scan has succeeded yet")
+    if missed is not None:
+        problems.append(missed.describe())
     if body["schema"] != head:
         problems.append(
             f"schema {body['schema']} is not the current {head}: run evidencewatch init"
@@ -100,6 +107,7 @@ def check_health(
         status="degraded" if problems else "ok",
         schema_head=head,
         max_scan_age_hours=_hours(limit),
+        scan_overdue=missed is not None,
         problems=problems,
     )
     return 200, body
