@@ -63,7 +63,9 @@ EFFECTS: tuple[str, ...] = ("resistance", "sensitivity", "no_association", "prog
 # The extractor reads treatment response only; prognosis is a curator's call.
 EXTRACTED_EFFECTS: tuple[str, ...] = ("resistance", "sensitivity", "no_association")
 
-# Most specific first: when a sentence names several, the extractor keeps the first.
+# What was measured, most specific first: when a sentence names several, the extractor
+# keeps the first. The change in it (over-expression, loss...) is not part of the value:
+# it is the candidate's direction, named in ALTERATION_CHANGES.
 ALTERATIONS: tuple[str, ...] = (
     "nuclear_localisation",
     "methylation",
@@ -74,6 +76,18 @@ ALTERATIONS: tuple[str, ...] = (
     "mRNA",
     "pathway_activity",
 )
+# The change in what was measured, and the direction it is: the extractor names it in a
+# candidate's extraction evidence ("alteration_change", and before the alteration's
+# sentence), so a curator reads "copy_number" + "amplification" and filters on up/down.
+ALTERATION_CHANGES: dict[str, str] = {
+    "over-expression": "up",
+    "amplification": "up",
+    "activation": "up",
+    "under-expression": "down",
+    "loss": "down",
+    "deletion": "down",
+    "inactivation": "down",
+}
 SUBTYPES: tuple[str, ...] = (
     "luminal A",
     "luminal B",
