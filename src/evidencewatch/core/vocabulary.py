@@ -145,6 +145,8 @@ def model_system_value(text: str) -> str | None:
 
 RESISTANCE_KINDS: tuple[str, ...] = ("intrinsic", "acquired", "unspecified")
 ALIAS_KINDS: tuple[str, ...] = ("alias", "protein", "previous_symbol")
+# Who named a tracked gene: the seed document, or a paper that one of its findings cites.
+GENE_SOURCES: tuple[str, ...] = ("document", "cited_paper")
 
 # CIViC's evidence levels.
 EVIDENCE_LEVEL_LABELS: dict[str, str] = {
