@@ -677,6 +677,12 @@ def test_extraction_with_the_shipped_watchlist():
          ("anti-HER2", ("trastuzumab emtansine",), "up", "resistance")),
         ("Low BARD1 protein was not associated with response to radiotherapy.", "BARD1",
          ("radiotherapy", (), None, "no_association")),
+        ("Low prolactin receptor expression predicted relapse on tamoxifen.", "PRLR",
+         ("endocrine", ("tamoxifen",), "down", "resistance")),
+        ("Re-expression of FBP1 restored sensitivity to paclitaxel.", "FBP1",
+         ("chemotherapy", ("paclitaxel",), "down", "resistance")),
+        ("Silencing PCCA sensitized resistant cells to docetaxel.", "PCCA",
+         ("chemotherapy", ("docetaxel",), "up", "resistance")),
     ]  # fmt: skip
     for sentence, gene, expected in cases:
         rec = PubmedRecord(pmid=1, title="", abstract=(AbstractSection(sentence),))
