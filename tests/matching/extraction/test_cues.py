@@ -33,6 +33,11 @@ def kinds(clause: str) -> list[str]:
         "a higher IC50 for doxorubicin",
         "it attenuated paclitaxel-induced apoptosis",
         "tamoxifen sensitivity was markedly reduced",
+        "sensitivity to paclitaxel was reduced",
+        "patients unlikely to benefit from tamoxifen",
+        "a shorter time to progression on letrozole",
+        "it protected cells from paclitaxel-induced apoptosis",
+        "tumours with no pCR after chemotherapy",
     ],
 )
 def test_phrases_of_fewer_responses_are_resistance_cues(clause):
@@ -50,6 +55,10 @@ def test_phrases_of_fewer_responses_are_resistance_cues(clause):
         "cells regained sensitivity to tamoxifen",
         "cells were less resistant to tamoxifen",
         "it reduced growth of tamoxifen-resistant cells",
+        "resistance to tamoxifen was reduced",
+        "it restored the antiproliferative effect of tamoxifen",
+        "it enhanced the cytotoxicity of paclitaxel",
+        "it increased apoptosis induced by doxorubicin",
     ],
 )
 def test_phrases_of_drugs_working_again_are_sensitivity_cues(clause):
@@ -80,3 +89,19 @@ def test_restores_tells_a_cue_that_gives_back_lost_sensitivity(clause, restoring
     cues = [c for c in effect_spans(clause, COMPILED) if c[2] == "S"]
     assert cues
     assert any(restores(clause, c) for c in cues) is restoring
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "it enhanced the effects of estrogen on proliferation",
+        "it protected cells from TNF-induced apoptosis",
+        "it increased apoptosis induced by serum starvation",
+    ],
+)
+def test_a_drug_effect_phrase_without_a_treatment_is_no_cue(clause):
+    assert kinds(clause) == []
+
+
+def test_no_response_difference_is_not_a_resistance_cue():
+    assert kinds("there was no response difference between groups") == ["S"]

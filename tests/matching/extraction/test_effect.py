@@ -26,6 +26,11 @@ from matching.extraction.reading import WATCHLIST, direction_effect, read
         "SRPK1 knockdown decreased the IC50 of paclitaxel.",
         "Depletion of SRPK1 enhanced paclitaxel-induced apoptosis.",
         "Depleting SRPK1, but not BARD1, reduced growth of resistant cells on tamoxifen.",
+        "Depleting SRPK1, but not BARD1, restored the antiproliferative effect of tamoxifen.",
+        "Resistance to tamoxifen was reduced by SRPK1 knockdown.",
+        "shRNA-mediated depletion of SRPK1 enhanced the cytotoxicity of paclitaxel.",
+        "Silencing SRPK1 by siRNA increased apoptosis induced by doxorubicin.",
+        "Transfection of SRPK1 siRNA sensitized resistant cells to paclitaxel.",
     ],
 )
 def test_silencing_that_restores_sensitivity_means_high_gene_gives_resistance(sentence):
@@ -93,6 +98,8 @@ def test_re_expression_that_restores_sensitivity_means_low_gene_gives_resistance
         "Forced SRPK1 expression rendered MCF-7 cells resistant to tamoxifen.",
         "SRPK1 overexpression increased the IC50 of doxorubicin.",
         "SRPK1 overexpression attenuated paclitaxel-induced apoptosis.",
+        "SRPK1 overexpression protected cells from paclitaxel-induced apoptosis.",
+        "Sensitivity to paclitaxel was reduced by SRPK1 overexpression.",
     ],
 )
 def test_a_gain_experiment_that_confers_resistance_stays_up(sentence):
@@ -220,6 +227,19 @@ def test_the_plain_clause_of_a_sentence_states_the_effect_before_a_hedged_one():
 )
 def test_a_question_states_no_effect_and_no_direction(sentence):
     assert direction_effect(sentence) == (None, None)
+
+
+def test_a_question_answered_in_the_same_sentence_states_the_answer():
+    sentence = (
+        "We asked whether SRPK1 is involved in tamoxifen resistance and found that high "
+        "SRPK1 predicted relapse."
+    )
+    assert direction_effect(sentence) == ("up", "resistance")
+
+
+def test_no_response_difference_is_no_association():
+    sentence = "There was no response difference between SRPK1-high and SRPK1-low tumours."
+    assert direction_effect(sentence) == (None, "no_association")
 
 
 def test_a_question_gives_way_to_the_answer():

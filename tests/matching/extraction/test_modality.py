@@ -98,3 +98,13 @@ def test_clauses_split_at_contrast_words_and_semicolons_but_not_inside_a_masked_
     ]
     semicolon = sentence.index(";")
     assert len(clauses(sentence, [(semicolon, semicolon + 1)])) == 2
+
+
+def test_but_not_before_a_phrase_without_a_name_is_no_exclusion():
+    assert (
+        exclusions("SRPK1 rose in resistant cells, but not in sensitive cells, on tamoxifen.") == []
+    )
+
+
+def test_a_question_answered_in_the_clause_is_resolved():
+    assert unresolved("we asked whether SRPK1 matters and found that it does") is False

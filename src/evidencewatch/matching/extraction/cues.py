@@ -48,11 +48,16 @@ _RESPONSE = r"(?:respon(?:se|ses|sive|siveness)\b|(?-i:pCR)\b)"
 _GAP = r"(?P<gap>(?:[\w\-/]+\s+){0,3}?)"
 _IC50 = r"(?-i:(?:IC|GI)(?:50|₅₀))"
 _KILLING = (
-    r"[\w-]+-(?:induced|mediated)\s+(?:apoptosis|cell\s+death|cytotoxicity|killing|"
-    r"growth\s+(?:inhibition|arrest))\b"
+    r"(?:[\w-]+-(?:induced|mediated)\s+(?:apoptosis|cell\s+death|cytotoxicity|killing|"
+    r"growth\s+(?:inhibition|arrest))\b|(?:apoptosis|cell\s+death|cytotoxicity)\s+"
+    r"(?:induced|caused|triggered)\s+by\b|(?:(?:anti-?proliferative|cytotoxic|"
+    r"growth-inhibitory|pro-?apoptotic)\s+)?(?:effects?|efficacy|cytotoxicity|activity|"
+    r"action)\s+of\b)"
 )
+# "tamoxifen resistance was reversed", "sensitivity to paclitaxel was markedly reduced"
 _COPULA_PASSIVE = (
-    r"\s+(?:was|were|is|are|could\s+be|can\s+be|has\s+been|have\s+been)\s+(?:\w+ly\s+)?"
+    r"\s+(?:to\s+(?:[\w-]+\s+){1,2}?)?(?:was|were|is|are|could\s+be|can\s+be|has\s+been|"
+    r"have\s+been)\s+(?:\w+ly\s+)?"
 )
 _R_TO_S = WordStart.from_words(  # reversing resistance means sensitivity
     {
@@ -100,7 +105,8 @@ _S_PLUS = WordStart.from_words(
             "cell\\s+death|killing|efficacy|cytotoxicity)\\b",
             "(?:reduc|decreas|impair|lower|diminish|abrogat)\\w*\\s+(?:the\\s+)?(?:clonogenic|"
             "cell|colony)\\s+(?:survival|formation|viability)\\b",
-            f"(?:enhanc|increas|potentiat|augment|promot|amplif)\\w*\\s+(?:the\\s+)?{_KILLING}",
+            f"(?:enhanc|increas|potentiat|augment|promot|amplif|restor|improv)\\w*\\s+"
+            f"(?:the\\s+)?{_KILLING}",
             f"(?:decreas|reduc|lower|diminish)\\w*\\s+(?:the\\s+)?(?:[\\w-]+\\s+)?{_IC50}",
             f"(?:lower|reduced|decreased)\\s+{_IC50}",
             # "reduced growth of resistant cells on tamoxifen": the drug works again
@@ -140,9 +146,12 @@ _R_SPECIAL_WORDS = [
     "chance|odds|rates?|frequency|proportion)\\s+of\\s+)?(?:(?-i:pCR)|pathologic(?:al)?\\s+"
     "complete\\s+respon\\w*|complete\\s+respon\\w*|(?:objective\\s+)?response\\s+rates?|"
     "responses|remissions?)",
-    "less\\s+likely\\s+to\\s+(?:respond|achieve|attain|benefit)\\w*",
-    "(?:without|no|absence\\s+of|lack\\s+of)\\s+(?:an?\\s+)?(?:(?-i:pCR)\\b|(?:pathologic(?:al)?\\s+)?"
+    "(?:less\\s+likely|unlikely)\\s+to\\s+(?:respond|achieve|attain|benefit)\\w*",
+    "(?:shorter|reduced)\\s+time\\s+to\\s+(?:progression|relapse|recurrence|treatment\\s+failure)",
+    f"protect\\w*\\s+(?:[\\w-]+\\s+){{0,2}}?(?:from|against)\\s+(?:the\\s+)?{_KILLING}",
+    "(?:without|absence\\s+of|lack\\s+of)\\s+(?:an?\\s+)?(?:(?-i:pCR)\\b|(?:pathologic(?:al)?\\s+)?"
     "complete\\s+respon\\w*|(?:clinical\\s+|objective\\s+)?response\\b|remission)",
+    "no\\s+(?:(?-i:pCR)\\b|(?:pathologic(?:al)?\\s+)?complete\\s+respon\\w*|objective\\s+response\\b)",
     f"(?:increas|rais|elevat)\\w*\\s+(?:the\\s+)?(?:[\\w-]+\\s+)?{_IC50}",
     f"(?:higher|increased|elevated)\\s+{_IC50}",
     f"(?:attenuat|reduc|decreas|impair|block|prevent|inhibit|suppress|abrogat)\\w*\\s+"
@@ -189,11 +198,25 @@ _IN_MATERIAL_RE = re.compile(
     r"(?i)(?<!result)(?<!resulted)(?<!resulting)(?<!results)\s+(?:with)?in\s+"
     r"(?:(?:the|both|all|these|those|two|three|four|several|each)\s+)?(?:[\w/-]+-)?$"
 )
+# A cue that ends "effect of", "induced by": what follows must be a treatment
+_OF_BY_RE = re.compile(r"\s(?:of|by)$")
+_INDUCED_RE = re.compile(r"([\w-]+)-(?:induced|mediated)\s")
 # A sensitivity cue that gives back what resistant material had lost.
 _RESTORE_RE = re.compile(
     r"(?i)(?:restor|re-?sensiti[sz]|re-?establish|overc[oa]m|revers|regain|rescu|"
     r"\bagain\b|abrogat|abolish|circumvent)"
 )
+
+
+def _treatment_named(clause: str, s: int, e: int, tables: Tables) -> bool:
+    """Whether a cue about a drug's effect names a treatment: the word before "-induced"
+    ("paclitaxel-induced apoptosis"), or within three words after "effect of", "induced by"."""
+    induced = _INDUCED_RE.search(clause, s, e)
+    if induced and not tables.therapy.find(induced.group(1)):
+        return False
+    if _OF_BY_RE.search(clause, s, e):
+        return bool(tables.therapy.find(" ".join(words(clause[e : e + 60])[:3])))
+    return True
 
 
 def _gap_ok(gap: str, tables: Tables) -> bool:
@@ -224,6 +247,8 @@ def effect_spans(clause: str, tables: Tables) -> list[EffectCue]:
             gap = m.groupdict().get("gap") or ""
             if check_gap and gap and not _gap_ok(gap, tables):
                 continue
+            if not _treatment_named(clause, s, e, tables):
+                continue  # "enhanced the effect of estrogen", "TNF-induced apoptosis"
             if free(s, e):
                 spans.append((s, e, kind or WordStart.group(m)))
     hits = [(s, e, kind) for s, e, kind, _ in tables.effects.find(clause)]

@@ -83,15 +83,21 @@ _UNRESOLVED = WordStart.from_words(
 )
 # "irrespective of whether ...": a condition, not a question
 _REGARDLESS_RE = re.compile(r"(?i)\b(?:of|regardless|irrespective|independently)\s+$")
+_ANSWER_RE = re.compile(
+    r"(?i)\b(?:found|find|finds|show(?:ed|s|n)?|observed|demonstrat\w+|reveal\w*|"
+    r"confirm\w*|identif\w+)\s+that\b"
+)
 _CLAUSE_SPLIT_RE = re.compile(
     r"\s*;\s*|,?\s+\b(?:whereas|while|but|although|though|however|yet)\b\s+"
     r"|,\s+(?=(?:suggesting|indicating|implying)\b)"
     r"|,\s+(?:in\s+contrast|conversely),?\s+",
     re.I,
 )
-# "SRPK1, but not BARD1, ..." / "SRPK1 (but not BARD1)" / "... SRPK1 but not BARD1."
+# "SRPK1, but not BARD1, ..." / "SRPK1 (but not BARD1)" / "... SRPK1 but not BARD1.": what
+# is excluded is a name (a capital or a digit in it), not "in sensitive cells"
 _EXCLUSION_RE = re.compile(
-    r"(?i),?\s*\(?\bbut\s+not\s+(?P<what>[^,;()]{1,60}?)(?:\s*[,)]|(?=\s*[.]?\s*$))"
+    r",?\s*\(?\b[Bb]ut\s+not\s+(?P<what>(?=[^,;()]{0,60}?[A-Z0-9])[^,;()]{1,60}?)"
+    r"(?:\s*[,)]|(?=\s*[.]?\s*$))"
 )
 
 
@@ -109,9 +115,11 @@ def hedge(text: str) -> str | None:
 
 def unresolved(text: str) -> bool:
     """Whether the clause only asks or calls the matter open ("we asked whether")."""
-    for s, _, _ in _UNRESOLVED.finditer(text):
-        if not _REGARDLESS_RE.search(text, max(0, s - 25), s):
-            return True
+    for s, e, _ in _UNRESOLVED.finditer(text):
+        if _REGARDLESS_RE.search(text, max(0, s - 25), s):
+            continue
+        # "we asked whether ... and found that ...": the answer follows the question
+        return _ANSWER_RE.search(text, e) is None
     return False
 
 
