@@ -410,26 +410,43 @@ def test_an_observed_direction_beats_one_read_from_a_knockout():
 
 
 @pytest.mark.parametrize(
-    ("sentence", "alteration"),
+    ("sentence", "alteration", "change"),
     [
-        ("SRPK1 mRNA was higher in resistant tumours after tamoxifen.", "mRNA"),
-        ("SRPK1 transcript levels by RT-qPCR predicted tamoxifen resistance.", "mRNA"),
-        ("SRPK1 protein by immunohistochemistry predicted tamoxifen resistance.", "protein"),
-        ("High SRPK1 IHC staining marked tamoxifen-resistant tumours.", "protein"),
-        ("SRPK1 mutations were enriched in tamoxifen-resistant tumours.", "mutation"),
-        ("Germline SRPK1 variants predicted tamoxifen resistance.", "mutation"),
-        ("SRPK1 amplification predicted tamoxifen resistance.", "copy_number"),
-        ("SRPK1 copy number gain marked tamoxifen resistance.", "copy_number"),
-        ("SRPK1 promoter hypermethylation predicted tamoxifen resistance.", "methylation"),
-        ("A four-gene signature including SRPK1 predicted tamoxifen resistance.", "signature"),
-        ("Nuclear translocation of SRPK1 marked tamoxifen resistance.", "nuclear_localisation"),
-        ("SRPK1 nuclear accumulation marked tamoxifen resistance.", "nuclear_localisation"),
+        ("SRPK1 mRNA was higher in resistant tumours after tamoxifen.", "mRNA", "over-expression"),
+        ("SRPK1 transcript levels by RT-qPCR predicted tamoxifen resistance.", "mRNA", None),
+        ("SRPK1 protein by immunohistochemistry predicted tamoxifen resistance.", "protein", None),
+        (
+            "High SRPK1 IHC staining marked tamoxifen-resistant tumours.",
+            "protein",
+            "over-expression",
+        ),
+        ("SRPK1 mutations were enriched in tamoxifen-resistant tumours.", "mutation", None),
+        ("Germline SRPK1 variants predicted tamoxifen resistance.", "mutation", None),
+        ("SRPK1 amplification predicted tamoxifen resistance.", "copy_number", "amplification"),
+        ("SRPK1 copy number gain marked tamoxifen resistance.", "copy_number", "amplification"),
+        ("SRPK1 promoter hypermethylation predicted tamoxifen resistance.", "methylation", "loss"),
+        (
+            "A four-gene signature including SRPK1 predicted tamoxifen resistance.",
+            "signature",
+            None,
+        ),
+        (
+            "Nuclear translocation of SRPK1 marked tamoxifen resistance.",
+            "nuclear_localisation",
+            None,
+        ),
+        (
+            "SRPK1 nuclear accumulation marked tamoxifen resistance.",
+            "nuclear_localisation",
+            "activation",
+        ),
     ],
 )
-def test_alteration_kind_is_read_from_the_sentence(sentence, alteration):
+def test_alteration_kind_is_read_from_the_sentence(sentence, alteration, change):
     result = run(sentence)
     assert result.alteration == alteration
-    assert result.evidence["alteration"] == sentence
+    assert result.evidence["alteration"] == (f"{change}: {sentence}" if change else sentence)
+    assert result.evidence.get("alteration_change") == change
 
 
 @pytest.mark.parametrize(
@@ -660,6 +677,12 @@ def test_extraction_with_the_shipped_watchlist():
          ("anti-HER2", ("trastuzumab emtansine",), "up", "resistance")),
         ("Low BARD1 protein was not associated with response to radiotherapy.", "BARD1",
          ("radiotherapy", (), None, "no_association")),
+        ("Low prolactin receptor expression predicted relapse on tamoxifen.", "PRLR",
+         ("endocrine", ("tamoxifen",), "down", "resistance")),
+        ("Re-expression of FBP1 restored sensitivity to paclitaxel.", "FBP1",
+         ("chemotherapy", ("paclitaxel",), "down", "resistance")),
+        ("Silencing PCCA sensitized resistant cells to docetaxel.", "PCCA",
+         ("chemotherapy", ("docetaxel",), "up", "resistance")),
     ]  # fmt: skip
     for sentence, gene, expected in cases:
         rec = PubmedRecord(pmid=1, title="", abstract=(AbstractSection(sentence),))

@@ -42,6 +42,9 @@ DOCUMENT_GENES = (
     "BRIP1",
     "BARD1",
 )
+# SRPK1's partners in the four-gene signature: named by the paper the signature finding
+# cites (Oncotarget 2017;8:103327, PMC5732731), not by the document.
+CITED_PAPER_GENES = {"PCCA": "HGNC:8653", "PRLR": "HGNC:9446", "FBP1": "HGNC:3606"}
 
 # The footnotes exactly as the document gives them: (url, pmid, pmcid, doi, bookshelf_id).
 DOCUMENT_FOOTNOTES = {
@@ -108,7 +111,8 @@ def test_default_seed_dir_falls_back_to_the_installed_package_copy(tmp_path, mon
 
 
 def test_shipped_seed_files_load_and_validate(watchlist, findings):
-    assert len(watchlist.genes) == len(DOCUMENT_GENES)
+    assert len(watchlist.document_genes) == len(DOCUMENT_GENES)
+    assert len(watchlist.genes) == len(DOCUMENT_GENES) + len(CITED_PAPER_GENES)
     assert len(findings) >= 15
     validate_seed_dir(default_seed_dir())
 
@@ -144,14 +148,38 @@ def test_every_cited_footnote_is_used_and_uncited_footnote_10_is_not(findings):
     assert "[^10]" not in labels
 
 
-def test_every_gene_named_in_the_document_is_tracked_and_nothing_else(watchlist):
-    assert set(watchlist.symbols) == set(DOCUMENT_GENES)
+def test_every_gene_named_in_the_document_is_tracked_as_the_documents_and_nothing_else(
+    watchlist,
+):
+    assert {g.symbol for g in watchlist.document_genes} == set(DOCUMENT_GENES)
     assert "NFKB1" not in watchlist.symbols
 
 
-def test_every_tracked_gene_is_used_by_a_finding(watchlist, findings):
+def test_the_signature_partners_are_tracked_as_named_by_the_cited_paper(watchlist, findings):
+    others = {g.symbol: g for g in watchlist.genes if g.named_by != "document"}
+    assert {s: g.hgnc_id for s, g in others.items()} == CITED_PAPER_GENES
+    signature = by_id(findings, "srpk1-four-gene-signature-prognosis")
+    for gene in others.values():
+        assert gene.named_by == "cited_paper"
+        assert gene.cited_paper is not None
+        assert gene.cited_paper.pmcid == "PMC5732731"
+        assert gene.cited_paper.citation == "Oncotarget 2017;8:103327"
+        assert gene.cited_paper.finding == signature.id
+    assert signature.genes == ("SRPK1",)  # the finding still says what the document says
+
+
+def test_the_signature_partners_have_aliases_and_ambiguous_ones_are_marked(watchlist):
+    fbp1 = {a.text: a.ambiguous for a in watchlist.gene("FBP1").aliases}
+    assert fbp1["FBP"] is True
+    assert "FBP" not in watchlist.gene("FBP1").query_names
+    assert watchlist.gene("FBP1").context
+    assert "prolactin receptor" in watchlist.gene("PRLR").query_names
+    assert "propionyl-CoA carboxylase alpha subunit" in watchlist.gene("PCCA").query_names
+
+
+def test_every_gene_of_the_document_is_used_by_a_finding(watchlist, findings):
     used = {g for f in findings for g in f.genes}
-    assert used == set(watchlist.symbols)
+    assert used == {g.symbol for g in watchlist.document_genes}
 
 
 def test_hgnc_ids_are_the_known_ones(watchlist):

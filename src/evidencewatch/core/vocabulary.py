@@ -63,7 +63,9 @@ EFFECTS: tuple[str, ...] = ("resistance", "sensitivity", "no_association", "prog
 # The extractor reads treatment response only; prognosis is a curator's call.
 EXTRACTED_EFFECTS: tuple[str, ...] = ("resistance", "sensitivity", "no_association")
 
-# Most specific first: when a sentence names several, the extractor keeps the first.
+# What was measured, most specific first: when a sentence names several, the extractor
+# keeps the first. The change in it (over-expression, loss...) is not part of the value:
+# it is the candidate's direction, named in ALTERATION_CHANGES.
 ALTERATIONS: tuple[str, ...] = (
     "nuclear_localisation",
     "methylation",
@@ -74,6 +76,18 @@ ALTERATIONS: tuple[str, ...] = (
     "mRNA",
     "pathway_activity",
 )
+# The change in what was measured, and the direction it is: the extractor names it in a
+# candidate's extraction evidence ("alteration_change", and before the alteration's
+# sentence), so a curator reads "copy_number" + "amplification" and filters on up/down.
+ALTERATION_CHANGES: dict[str, str] = {
+    "over-expression": "up",
+    "amplification": "up",
+    "activation": "up",
+    "under-expression": "down",
+    "loss": "down",
+    "deletion": "down",
+    "inactivation": "down",
+}
 SUBTYPES: tuple[str, ...] = (
     "luminal A",
     "luminal B",
@@ -82,10 +96,57 @@ SUBTYPES: tuple[str, ...] = (
     "ER-positive",
     "basal-like",
 )
-# Strongest first.
-MODEL_SYSTEMS: tuple[str, ...] = ("clinical_trial", "patient_cohort", "xenograft", "cell_line")
+# Strongest evidence first; "review" (no new data) is a paper's kind rather than a model,
+# and wins over the models a review mentions. Cell lines are listed on their own.
+MODEL_SYSTEMS: tuple[str, ...] = (
+    "clinical_trial",
+    "patient_cohort",
+    "xenograft",
+    "organoid",
+    "cell_line",
+    "review",
+)
+MODEL_SYSTEM_LABELS: dict[str, str] = {
+    "clinical_trial": "clinical trial",
+    "patient_cohort": "patient cohort",
+    "xenograft": "xenograft / PDX",
+    "organoid": "organoid",
+    "cell_line": "cell line",
+    "review": "review",
+}
+# What curators type, singular, lower case, hyphens and underscores as spaces.
+_MODEL_SYSTEM_WORDS: dict[str, tuple[str, ...]] = {
+    "clinical_trial": ("trial", "clinical trial", "randomized trial", "randomised trial", "rct"),
+    "patient_cohort": ("patient", "cohort", "patient cohort", "patient tumour", "patient tumor"),
+    "xenograft": ("pdx", "patient derived xenograft", "mouse", "mice", "in vivo", "mouse model"),
+    "organoid": ("pdo", "patient derived organoid", "tumour organoid", "tumor organoid"),
+    "cell_line": ("cell", "cell line", "cell culture", "in vitro"),
+    "review": ("systematic review", "meta analysis", "narrative review"),
+}
+_MODEL_SYSTEM_INPUT: dict[str, str] = {
+    word: value
+    for value, spellings in _MODEL_SYSTEM_WORDS.items()
+    for word in (value.replace("_", " "), *spellings)
+}
+
+
+def model_system_value(text: str) -> str | None:
+    """The MODEL_SYSTEMS value a curator means: "cell line", "Cell lines", "cell-line" and
+    "cell_line" are all ``cell_line``; "" is None. ValueError names the choices."""
+    words = " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
+    if not words:
+        return None
+    for key in (words, words[:-1] if words.endswith("s") else words):
+        if key in _MODEL_SYSTEM_INPUT:
+            return _MODEL_SYSTEM_INPUT[key]
+    labels = ", ".join(MODEL_SYSTEM_LABELS.values())
+    raise ValueError(f"{text.strip()!r} is not a model system (one of {labels})")
+
+
 RESISTANCE_KINDS: tuple[str, ...] = ("intrinsic", "acquired", "unspecified")
 ALIAS_KINDS: tuple[str, ...] = ("alias", "protein", "previous_symbol")
+# Who named a tracked gene: the seed document, or a paper that one of its findings cites.
+GENE_SOURCES: tuple[str, ...] = ("document", "cited_paper")
 
 # CIViC's evidence levels.
 EVIDENCE_LEVEL_LABELS: dict[str, str] = {

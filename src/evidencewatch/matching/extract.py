@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from evidencewatch.matching.cell_lines import find_cell_lines
 from evidencewatch.matching.extraction.alteration import read_alteration
+from evidencewatch.matching.extraction.change import agree_with_change
 from evidencewatch.matching.extraction.effect import effect_direction
 from evidencewatch.matching.extraction.record_facts import first_subtype, record_facts
 from evidencewatch.matching.extraction.tables import tables
@@ -138,6 +139,7 @@ def extract_from_mentions(
             seen.add(sentence.text)
             gene_sents.append(sentence)
     alteration = read_alteration([(s.text, s.spans) for s in gene_sents], evidence)
+    direction = agree_with_change(direction, effect, evidence)
 
     subtype = first_subtype(snippet_texts, evidence)
     if subtype is None and facts.subtype is not None:

@@ -1,7 +1,8 @@
 """Loading ``findings.toml``: the seed review's findings with their citations.
 
 Checked against the watchlist when one is given: every gene must be tracked
-(by its HGNC symbol) and every agent listed under the finding's therapy class.
+(by its HGNC symbol), every agent listed under the finding's therapy class, and
+every finding a watchlist gene names as citing its paper must exist.
 A footnote label must be cited identically wherever it appears.
 """
 
@@ -19,6 +20,7 @@ from evidencewatch.core.vocabulary import (
     THERAPY_CLASSES,
 )
 from evidencewatch.watch.findings import Citation, Direction, Effect, SeedFinding
+from evidencewatch.watch.seed_provenance import check_cited_findings
 from evidencewatch.watch.seed_toml import Checker, PathKey, ordinal, read_toml, type_name
 from evidencewatch.watch.seed_watchlist import SYMBOL_RE
 from evidencewatch.watch.watchlist import Watchlist
@@ -74,6 +76,8 @@ def load_findings(path: Path, *, watchlist: Watchlist | None = None) -> list[See
     for index, raw in enumerate(raw_findings):
         finding = _finding(chk, raw, index, ids, citations_by_label, watchlist)
         findings.append(finding)
+    if watchlist is not None:
+        check_cited_findings(watchlist, ids)
     return findings
 
 

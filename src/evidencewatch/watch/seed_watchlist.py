@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from evidencewatch.core.vocabulary import ALIAS_KINDS, THERAPY_CLASSES
+from evidencewatch.watch.seed_provenance import named_by
 from evidencewatch.watch.seed_toml import Checker, PathKey, ordinal, read_toml, type_name
 from evidencewatch.watch.watchlist import Alias, TherapyTerms, TrackedGene, Watchlist
 
@@ -51,6 +52,7 @@ def load_watchlist(path: Path) -> Watchlist:
         disease_terms=disease_terms,
         disease_mesh=mesh,
         sensitivity_terms=sensitivity,
+        source=str(path),
     )
 
 
@@ -125,7 +127,7 @@ def _gene(
         what,
         prefix="",
         required=("symbol", "name", "hgnc_id", "why"),
-        optional=("aliases", "context"),
+        optional=("aliases", "context", "named_by", "cited_paper"),
     )
     symbol = chk.text(
         raw["symbol"],
@@ -145,6 +147,36 @@ def _gene(
         )
     symbols[symbol] = index
     name = chk.text(raw["name"], (*where, "name"), "name", what)
+    hgnc_id = _hgnc_id(chk, raw, index, what, raw_genes, hgnc_ids)
+    why = chk.text(raw["why"], (*where, "why"), "why", what)
+    source, cited_paper = named_by(chk, raw, where, what)
+    context = chk.text_list(
+        raw.get("context", []), (*where, "context"), "context", f"{what} context"
+    )
+    aliases = _aliases(chk, raw.get("aliases", []), where, what, symbol)
+    _check_context(chk, aliases, context, where, what)
+    return TrackedGene(
+        symbol=symbol,
+        name=name,
+        hgnc_id=hgnc_id,
+        aliases=aliases,
+        context=context,
+        why=why,
+        named_by=source,
+        cited_paper=cited_paper,
+    )
+
+
+def _hgnc_id(
+    chk: Checker,
+    raw: dict[str, Any],
+    index: int,
+    what: str,
+    raw_genes: list[dict[str, Any]],
+    hgnc_ids: dict[str, int],
+) -> str:
+    """The gene's HGNC ID; ``hgnc_ids`` (value -> gene index) catches one given twice."""
+    where: PathKey = ("gene", index)
     hgnc_id = chk.text(
         raw["hgnc_id"],
         (*where, "hgnc_id"),
@@ -157,15 +189,7 @@ def _gene(
         other = raw_genes[hgnc_ids[hgnc_id]]["symbol"]
         chk.fail((*where, "hgnc_id"), "hgnc_id", f"{what}: {hgnc_id} is also given for {other}")
     hgnc_ids[hgnc_id] = index
-    why = chk.text(raw["why"], (*where, "why"), "why", what)
-    context = chk.text_list(
-        raw.get("context", []), (*where, "context"), "context", f"{what} context"
-    )
-    aliases = _aliases(chk, raw.get("aliases", []), where, what, symbol)
-    _check_context(chk, aliases, context, where, what)
-    return TrackedGene(
-        symbol=symbol, name=name, hgnc_id=hgnc_id, aliases=aliases, context=context, why=why
-    )
+    return hgnc_id
 
 
 def _check_context(

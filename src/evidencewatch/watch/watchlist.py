@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 TherapyClass = Literal["chemotherapy", "radiotherapy", "endocrine", "anti-HER2"]
+# Who named a tracked gene: the seed document itself, or a paper one of its findings cites.
+GeneSource = Literal["document", "cited_paper"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,15 @@ class Alias:
 
 
 @dataclass(frozen=True, slots=True)
+class CitedPaper:
+    """The paper, cited by a seed finding, that names a gene the seed document does not."""
+
+    citation: str  # as a reader looks it up: "Oncotarget 2017;8:103327"
+    pmcid: str  # "PMC5732731"
+    finding: str  # the id of the finding (findings.toml) that cites the paper
+
+
+@dataclass(frozen=True, slots=True)
 class TrackedGene:
     """An HGNC-approved gene symbol and everything it is called in abstracts."""
 
@@ -39,6 +50,8 @@ class TrackedGene:
     # (e.g. "NF-kB" near "p65").
     context: tuple[str, ...] = ()
     why: str = ""  # which seed finding(s) made this gene tracked
+    named_by: GeneSource = "document"
+    cited_paper: CitedPaper | None = None  # set when named_by is "cited_paper"
 
     @property
     def query_names(self) -> tuple[str, ...]:
@@ -65,6 +78,7 @@ class Watchlist:
     disease_terms: tuple[str, ...]
     disease_mesh: str = "Breast Neoplasms"
     sensitivity_terms: tuple[str, ...] = field(default=())
+    source: str = ""  # the file it was loaded from, so that checks can point into it
 
     def gene(self, symbol: str) -> TrackedGene:
         for gene in self.genes:
@@ -75,3 +89,8 @@ class Watchlist:
     @property
     def symbols(self) -> tuple[str, ...]:
         return tuple(g.symbol for g in self.genes)
+
+    @property
+    def document_genes(self) -> tuple[TrackedGene, ...]:
+        """The genes the seed document itself names (not those only a cited paper names)."""
+        return tuple(g for g in self.genes if g.named_by == "document")

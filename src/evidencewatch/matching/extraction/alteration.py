@@ -7,6 +7,11 @@ the sentence's method words ("by immunohistochemistry", "RNA-seq", "a five-gene
 score"); the most specific kind wins, in the order of ``ALTERATIONS``
 (nuclear_localisation > methylation > mutation > copy_number > signature >
 protein > mRNA).
+
+The change in it (over-expression, loss, amplification, activation...) is read from
+the same sentence by :mod:`~evidencewatch.matching.extraction.change`: it goes into
+the evidence as ``alteration_change`` and before the sentence ("amplification: ..."),
+so the alteration stays what was measured.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import re
 from collections.abc import Sequence
 
 from evidencewatch.core.vocabulary import ALTERATIONS
+from evidencewatch.matching.extraction.change import read_change
 from evidencewatch.matching.extraction.wordstart import WordStart, words
 
 # Alteration words that must sit next to the gene (within three words, no comma).
@@ -134,8 +140,12 @@ def read_alteration(
         if not found:
             found = {WordStart.group(m) for _, _, m in _ALTERATION_SENTENCE.finditer(masked)}
         if found:
-            evidence["alteration"] = text
-            return min(found, key=ALTERATIONS.index)
+            kind = min(found, key=ALTERATIONS.index)
+            change = read_change(text, spans, kind)
+            evidence["alteration"] = f"{change[0]}: {text}" if change else text
+            if change:
+                evidence["alteration_change"] = change[0]
+            return kind
     return None
 
 

@@ -6,8 +6,11 @@ copula ("X was elevated") or a hyphen ("X-high"), so "X inhibited apoptosis" say
 nothing, while passive-only participles need neither ("we found X upregulated").
 A perturbation (knockdown, inhibitor) is a "down" that comes from an experiment; a
 loss word counts as one when genome editing or a knockout is named beside it
-("deleted X with CRISPR-Cas9", "genetic deletion of X"). In "low rather than high
-X" the rejected alternative is not the direction.
+("deleted X with CRISPR-Cas9", "genetic deletion of X"). A gain experiment
+(ectopic, forced or re-expression, restoration, transfection of X) is an "up"
+from an experiment; re-expression and restoration also say that the gene had
+been lost. In "low rather than high X" the rejected alternative is not the
+direction.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ _GENE_LIST_GAP_RE = re.compile(
 )
 _COPULA = frozenset("is are was were be been being became remained appeared seemed".split())
 
-# Direction triggers. Kind: U/D/P = up/down/perturbation (down); suffix "a" = adjective
-# (after the gene only with a copula or hyphen-attached: "X was elevated", "X-high", not
-# "X elevated ROS"); suffix "o" = passive-only participle (after the gene even bare);
-# suffix "v" = verb (before the gene only).
+# Direction triggers. Kind: U/D/P = up/down/perturbation (down); G/R = gain experiment
+# (up), R one that restores what was lost; suffix "a" = adjective (after the gene only with
+# a copula or hyphen-attached: "X was elevated", "X-high", not "X elevated ROS"); suffix
+# "o" = passive-only participle (after the gene even bare); suffix "v" = verb or
+# modifier (before the gene only).
 _TRIGGERS: dict[str, str] = {
     "U": r"over-?expression|up-?regulation|amplification|activation|hyperactivation|gain|"
     r"induction|accumulation|positivity|overabundance",
@@ -47,6 +51,16 @@ _TRIGGERS: dict[str, str] = {
     "Pa": r"inhibited|blocked|ablated",
     "Pv": r"knocking\s+down|knocking\s+out|depleting|inhibiting|blocking|targeting|"
     r"silence|deplete|si(?=-)|sh(?=-)",
+    # "expressed more X than", "less X": before the gene only
+    "Uv": r"more",
+    "Dv": r"less",
+    "G": r"transfection|transduction|ectopic\s+expression|forced\s+expression|"
+    r"enforced\s+expression|exogenous\s+expression",
+    "Gv": r"ectopic(?:ally)?|forced|enforced|exogenous(?:ly)?|transfected\s+with|"
+    r"transducing|transfecting",
+    "R": r"re-?expression|restoration|reconstitution|re-?introduction|add-?back",
+    "Ro": r"re-?expressed|reconstituted|re-?introduced",
+    "Rv": r"re-?expressing|restoring|restored|reconstituting|re-?introducing",
 }
 _TRIGGER = WordStart.from_words(
     {kind: alts.split("|") for kind, alts in _TRIGGERS.items()}, tail=r"(?![A-Za-z0-9])"
@@ -75,6 +89,8 @@ class Trigger:
     distance: int  # words between trigger and gene
     text: str
     pre: bool = False  # the trigger comes before the gene
+    gain: bool = False  # a gain experiment: ectopic, forced or re-expression
+    restores: bool = False  # the gain gives back a lost gene: re-expression, restoration
 
 
 def find_triggers(
@@ -88,7 +104,8 @@ def find_triggers(
         if _REJECTED_ALTERNATIVE_RE.search(sentence, max(0, s - 30), s):
             continue
         kind = WordStart.group(m)
-        direction = "up" if kind.startswith("U") else "down"
+        direction = "up" if kind[0] in "UGR" else "down"
+        gain, restores = kind[0] in "GR", kind[0] == "R"
         word = sentence[s:e]
         for gs, ge in gene_spans:
             perturb = kind.startswith("P") or (
@@ -104,7 +121,9 @@ def find_triggers(
                 if len(gap_words) > 3 or any(w.lower() in _COPULA for w in gap_words):
                     continue
                 # "loss of X amplification": the head noun before the gene wins the tie
-                found.append(Trigger(s, e, direction, perturb, len(gap_words), word, pre=True))
+                found.append(
+                    Trigger(s, e, direction, perturb, len(gap_words), word, True, gain, restores)
+                )
             elif s >= ge:  # after the gene: "X overexpression", "X was downregulated"
                 if kind.endswith("v"):
                     continue
@@ -120,7 +139,7 @@ def find_triggers(
                         continue
                 elif n > 2 and not copula:
                     continue
-                found.append(Trigger(s, e, direction, perturb, n, word))
+                found.append(Trigger(s, e, direction, perturb, n, word, False, gain, restores))
     return sorted(found, key=lambda t: (t.distance, not t.pre, t.start))
 
 

@@ -3,26 +3,31 @@
 Each snippet is read on its own; the first (best-ranked) snippet with an effect and
 an *observed* direction ("high X in resistant tumours") decides both, else the
 first whose direction comes from an experiment on the gene (knockdown,
-inhibitor), else the first with an effect alone. So a loss-of-function biomarker
-seen in patients stays "down" even when a knockout in cells is also reported.
+inhibitor, re-expression), else the first with an effect alone. Plain
+statements come before hedged ones ("X may confer resistance"). So a
+loss-of-function biomarker seen in patients stays "down" even when a knockout in
+cells is also reported.
 
-* effect words: resistance ("resistant", "refractory", "non-responders", "poor
-  response", "reduced sensitivity", "did not respond") vs sensitivity
-  ("sensitized", "restored sensitivity", "pCR", "overcame resistance").
-  Descriptors of the material ("tamoxifen-resistant cells") count less than
-  outcomes ("conferred resistance"); an explicit comparison ("lower in sensitive
-  than in resistant cells") is read as resistance with the direction flipped.
-* knockdown-sensitizes pattern: knockdown/silencing/inhibition of the gene with a
-  sensitivity outcome means high gene -> resistance: direction "up", effect
-  "resistance", and the evidence says so. A loss word that *restores* ("X deletion
-  restored sensitivity") reads the same. "Restored <drug>-induced growth arrest /
-  apoptosis / cell death" is a sensitivity outcome, and "in (both) resistant lines
-  / organoids / breast cancer" only names the material.
-* a trailing ", suggesting ..." clause is a clause of its own; methods sentences
-  rank after findings of the same kind.
-* negation in the clause that states the effect ("was not associated", "no
-  significant", "did not alter") -> effect "no_association", direction None.
-  "did not respond", "no longer sensitive" and "not only" are not negations.
+The effect cues are in :mod:`~evidencewatch.matching.extraction.cues`, negation,
+hedging and clauses in :mod:`~evidencewatch.matching.extraction.modality`. The
+experiment is read as the biomarker it implies, the way CIViC curates expression
+evidence:
+
+* knockdown-sensitizes: knockdown/silencing/inhibition of the gene with a
+  sensitivity outcome means high gene -> resistance ("up", "resistance"). A loss
+  word that *restores* ("X deletion restored sensitivity") reads the same.
+  "Restored <drug>-induced growth arrest / apoptosis / cell death" is a
+  sensitivity outcome, and "in (both) resistant lines / organoids" only names the
+  material.
+* re-expression restores: re-expression or restoration of the gene with a
+  sensitivity outcome, or any gain of it that *restores* sensitivity ("forced X
+  expression reversed resistance"), means low gene -> resistance ("down",
+  "resistance"). A gain that sensitizes without restoring stays "up",
+  "sensitivity"; a gain or a loss that confers resistance keeps its direction.
+* an explicit comparison ("lower in sensitive than in resistant cells",
+  "compared with resistant cells, sensitive cells had higher X") is read as
+  resistance with the direction in the resistant group.
+* methods sentences rank after findings of the same kind.
 """
 
 from __future__ import annotations
@@ -31,214 +36,56 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from evidencewatch.matching.extraction.cues import (
+    R_SPECIAL_FULL,
+    EffectCue,
+    effect_spans,
+    restores,
+)
 from evidencewatch.matching.extraction.direction import Trigger, find_triggers
+from evidencewatch.matching.extraction.modality import (
+    clauses,
+    exclusions,
+    hedge,
+    negation,
+    unresolved,
+)
 from evidencewatch.matching.extraction.tables import Tables
-from evidencewatch.matching.extraction.wordstart import WordStart, words
 
-# A clause as (start, end) in its sentence; an effect cue as (start, end, "R"|"S", is_descriptor).
+__all__ = ["Decision", "decide", "effect_direction"]
+
+# A clause as (start, end) in its sentence.
 Clause = tuple[int, int]
-EffectCue = tuple[int, int, str, bool]
 
-_RESIST_WORDS = [
-    "chemo-?resist(?:ance|ances|ant|ants)\\b",
-    "radio-?resist(?:ance|ances|ant|ants)\\b",
-    "cross-?resist(?:ance|ances|ant|ants)\\b",
-    "multi-?drug[\\s-]resist(?:ance|ances|ant|ants)\\b",
-    "resist(?:ance|ances|ant|ants)\\b",
-    "refractor(?:y|iness)\\b",
-]
-_SENSIT_WORDS = [
-    "chemo-?sensitiv(?:ity|ities|e|eness)\\b",
-    "radio-?sensitiv(?:ity|ities|e|eness)\\b",
-    "hyper-?sensitiv(?:ity|ities|e|eness)\\b",
-    "sensitiv(?:ity|ities|e|eness)\\b",
-    "responsiveness\\b",
-]
-_RESIST = "(?:" + "|".join(_RESIST_WORDS) + ")"
-_SENSIT = "(?:" + "|".join(_SENSIT_WORDS) + ")"
-_GAP = r"(?P<gap>(?:[\w\-/]+\s+){0,3}?)"
-_R_TO_S = WordStart.from_words(  # reversing resistance means sensitivity
-    {
-        "v": """overc[oa]m\\w* revers\\w* abrogat\\w* abolish\\w* attenuat\\w* alleviat\\w*
-        circumvent\\w* reduc\\w* decreas\\w* diminish\\w* prevent\\w* delay\\w* mitigat\\w*
-        counteract\\w* suppress\\w* impair\\w* lower\\w* eliminat\\w* bypass\\w*""".split()
-    },
-    tail=rf"(?i:\s+{_GAP}(?:to\s+)?{_RESIST})",
-)
-_S_TO_R = WordStart.from_words(  # losing sensitivity means resistance
-    {
-        "v": """reduc\\w* decreas\\w* diminish\\w* impair\\w* attenuat\\w* blunt\\w* abrogat\\w*
-        abolish\\w* lower(?:ed|s)? loss\\s+of lost declin\\w* weaken\\w*""".split()
-    },
-    tail=rf"(?i:\s+{_GAP}{_SENSIT})",
-)
-_S_PLUS_VERB = WordStart.from_words(  # raising sensitivity
-    {
-        "v": """restor\\w* increas\\w* enhanc\\w* improv\\w* augment\\w* potentiat\\w*
-        heighten\\w* re-?establish\\w*""".split()
-    },
-    tail=rf"(?i:\s+{_GAP}(?:{_SENSIT}|respon(?:se|ses)\b))",
-)
-_S_PLUS = WordStart.from_words(
-    {
-        "s": [
-            "restor\\w*\\s+(?:[\\w-]+\\s+){0,3}?(?:growth\\s+(?:inhibition|arrest)|apoptosis|"
-            "cell\\s+death|killing|efficacy|cytotoxicity)\\b",
-            "(?:reduc|decreas|impair|lower|diminish|abrogat)\\w*\\s+(?:the\\s+)?(?:clonogenic|"
-            "cell|colony)\\s+(?:survival|formation|viability)\\b",
-            "chemo-?sensiti[sz](?:e|es|ed|ing|ation|er|ers)\\b",
-            "radio-?sensiti[sz](?:e|es|ed|ing|ation|er|ers)\\b",
-            "re-?sensiti[sz](?:e|es|ed|ing|ation|er|ers)\\b",
-            "sensiti[sz](?:e|es|ed|ing|ation|er|ers)\\b",
-            "vulnerab\\w*",
-            "pathologic(?:al)?\\s+complete\\s+respon\\w*",
-            "complete\\s+respon\\w*",
-            "(?:good|better|favou?rable|greater|improved)\\s+(?:\\w+\\s+)?respon\\w*",
-            "benefit(?:ed|ted|s)?\\s+(?:more\\s+)?from",
-            "=pCR\\b",
-        ]
-    }
-)
-_R_SPECIAL_WORDS = [
-    "(?:did|does|do|could|would)\\s+not\\s+respond\\w*",
-    "fail\\w*\\s+to\\s+respond\\w*",
-    "no\\s+longer\\s+(?:sensitive|respond\\w*)",
-    "unresponsive\\w*",
-    "non-?respon\\w*",
-    "poor(?:er|ly)?\\s+(?:\\w+\\s+)?respon\\w*",
-    "desensiti[sz]\\w*",
-    "(?:less|little|limited|reduced|lower|poor(?:er)?|inferior|worse|decreased|diminished|no)"
-    "\\s+(?:clinical\\s+)?benefit\\w*",
-    "(?:early\\s+)?relapse[sd]?\\b",
-    "residual\\s+disease\\b",
-    "fail\\w*\\s+to\\s+(?:achieve|attain|reach|obtain)\\s+(?:an?\\s+)?(?:[\\w-]+\\s+){0,2}?"
-    "(?:respon\\w*|(?-i:pCR)|remission)",
-    "(?:worse|shorter|reduced)\\s+(?!clonogenic|cell\\b|colony)(?:\\w+\\s+)?(?:response|survival)",
-]
-_R_SPECIAL = WordStart.from_words({"r": _R_SPECIAL_WORDS})
-_R_SPECIAL_FULL = re.compile("(?i:" + "|".join(_R_SPECIAL_WORDS) + ")")
-_R_BASE = WordStart.from_words({"r": _RESIST_WORDS})
-_S_BASE = WordStart.from_words(
-    {
-        "s": [
-            *_SENSIT_WORDS,
-            "responders?\\b",
-            "responsive\\b",
-            "respon(?:se|ses|ded|d|ding)\\b",  # not "immune response": see _effect_spans
-        ]
-    }
-)
-# Words allowed between "reduced"/"overcame"/"restored" and the sensitivity or resistance
-# word they govern ("overcame acquired tamoxifen resistance"); therapy words are allowed too.
-_GAP_WORDS = frozenset(
-    """the a an its their this these that such acquired intrinsic de novo primary secondary
-    cellular cell drug multidrug cross endocrine hormone hormonal therapy therapeutic
-    treatment radiation tumour tumor cancer""".split()
-)
-_GAP_SUFFIXES = ("-induced", "-mediated", "-dependent", "-driven", "-associated", "-related")
-_NEG = WordStart.from_words(
-    {
-        "n": [
-            "not\\b",
-            "no\\b",
-            "neither\\b",
-            "nor\\b",
-            "never\\b",
-            "failed\\s+to\\b",
-            "unrelated\\b",
-            "non-?significant\\w*",
-            "insignificant\\w*",
-            "lack(?:ed|s|ing)?\\s+(?:of\\s+)?(?:an?\\s+)?(?:significant\\s+)?"
-            "(?:association|correlation|effect|impact)\\b",
-            "n\\.s\\.",
-        ]
-    }
-)
-_NEG_EXCEPT_RE = re.compile(r"(?i)\bnot\s+only\b|\bwhether\s+or\s+not\b|\bif\s+not\b")
-_DESCRIPTOR_RE = re.compile(
-    r"(?i)[\w/-]*\s*(?:[\w-]+\s+){0,2}?(?:cells?|cell\s+lines?|tumou?rs?|patients|xenografts?|"
-    r"models?|clones?|sub-?lines?|lines|derivatives?|counterparts?|variants?|populations?|"
-    r"organoids?|spheroids?|mice|PDXs?|explants?|"
-    r"group|groups|cases|samples|tissues?)\b"
-)
-# "... restored sensitivity in (both) resistant <anything>": where the experiment was done
-_IN_MATERIAL_RE = re.compile(
-    r"(?i)(?<!result)(?<!resulted)(?<!resulting)(?<!results)\s+(?:with)?in\s+"
-    r"(?:(?:the|both|all|these|those|two|three|four|several|each)\s+)?(?:[\w/-]+-)?$"
-)
-_CLAUSE_SPLIT_RE = re.compile(
-    r"\s*;\s*|,?\s+\b(?:whereas|while|but|although|though|however|yet)\b\s+"
-    r"|,\s+(?=(?:suggesting|indicating|implying)\b)"
-    r"|,\s+(?:in\s+contrast|conversely),?\s+",
-    re.I,
-)
 _RES_WORDS = r"non-?responders?|resistant|refractory|unresponsive"
 _SEN_WORDS = r"sensitive|parental|responders?|responsive"
+_GROUP = rf"(?:(?!non-)\w+-)?(?:{_RES_WORDS}|{_SEN_WORDS})"
 _COMPARE_RE = re.compile(
     rf"(?i)\b(?:(?!non-)\w+-)?(?P<a>{_RES_WORDS}|{_SEN_WORDS})\b[^;]{{0,80}}?"
     r"\b(?:compared\s+(?:with|to)|relative\s+to|versus|vs\.?|than)\s+"
     rf"(?:(?:in|with|the|those|that|of)\s+)*(?:(?!non-)\w+-)?(?P<b>{_RES_WORDS}|{_SEN_WORDS})\b"
 )
-_RESTORE_RE = re.compile(r"(?i)(?:restor|re-?sensiti[sz]|re-?establish|overc[oa]m|revers)")
+# "Compared with resistant cells, sensitive cells had higher X": the subject comes second
+_COMPARE_LEAD_RE = re.compile(
+    r"(?i)\b(?:compared\s+(?:with|to)|relative\s+to|in\s+contrast\s+to|unlike)\s+"
+    rf"(?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:(?!non-)\w+-)?(?P<b>{_RES_WORDS}|{_SEN_WORDS})\b"
+    rf"[^,;]{{0,60}},\s+(?:the\s+|those\s+)?(?:[\w-]+\s+){{0,2}}?(?:(?!non-)\w+-)?"
+    rf"(?P<a>{_RES_WORDS}|{_SEN_WORDS})\b"
+)
+# "X expression was inversely correlated with ...": the level of X itself, so "up"
+_SIGNED_CORRELATION_RE = re.compile(
+    r"(?i)\b(?:(?:positively|inversely|negatively|directly)\s+(?:correlat|associat)\w*|"
+    r"(?:correlat|associat)\w*\s+(?:positively|inversely|negatively|directly))\s+with\b"
+)
 
 
-def _gap_ok(gap: str, tables: Tables) -> bool:
-    return all(
-        w.lower() in _GAP_WORDS or w.lower().endswith(_GAP_SUFFIXES) or tables.therapy.find(w)
-        for w in words(gap)
-    )
-
-
-def _effect_spans(clause: str, tables: Tables) -> list[tuple[int, int, str, bool]]:
-    """(start, end, "R"|"S", is_descriptor) for each effect cue in a clause."""
-    spans: list[tuple[int, int, str]] = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b, _ in spans)
-
-    for finder, kind, check_gap in (
-        (_R_SPECIAL, "R", False),
-        (_R_TO_S, "S", True),
-        (_S_TO_R, "R", True),
-        (_S_PLUS_VERB, "S", True),
-        (_S_PLUS, "S", False),
-    ):
-        for s, e, m in finder.finditer(clause):
-            gap = m.groupdict().get("gap") or ""
-            if check_gap and gap and not _gap_ok(gap, tables):
-                continue
-            if free(s, e):
-                spans.append((s, e, kind))
-    hits = [(s, e, kind) for s, e, kind, _ in tables.effects.find(clause)]
-    hits += [(s, e, "R") for s, e, _ in _R_BASE.finditer(clause)]
-    hits += [(s, e, "S") for s, e, _ in _S_BASE.finditer(clause)]
-    for s, e, kind in hits:
-        if not free(s, e):
-            continue
-        if kind == "S" and clause[s:e].lower().startswith("respon"):
-            before = clause[max(0, s - 25) : s].lower()
-            if re.search(r"(?:damage|immune|stress|protein|inflammatory)[\s-]+$", before):
-                continue
-        spans.append((s, e, kind))
-    out = []
-    for s, e, kind in sorted(spans):
-        descriptor = clause[s:e].lower().endswith(("resistant", "sensitive", "refractory")) and (
-            _DESCRIPTOR_RE.match(clause, e + (len(clause[e:]) - len(clause[e:].lstrip())))
-            is not None
-            or _IN_MATERIAL_RE.search(clause[max(0, s - 40) : s]) is not None
-        )
-        out.append((s, e, kind, descriptor))
-    return out
-
-
-def _clauses(sentence: str) -> list[tuple[int, int]]:
-    out = []
-    start = 0
-    for m in _CLAUSE_SPLIT_RE.finditer(sentence):
-        out.append((start, m.start()))
-        start = m.end()
-    out.append((start, len(sentence)))
-    return [(s, e) for s, e in out if e > s]
+# "SRPK1-driven trastuzumab resistance was overcome by lapatinib": the resistance is the
+# gene's, whatever rescued it
+_DRIVEN_RE = re.compile(
+    r"[-\u2010](?:driven|mediated|dependent|induced|conferred|associated)\s+"
+    r"(?:[\w/-]+\s+){0,2}?(?P<r>(?:chemo-?|radio-?|endocrine\s+)?resist(?:ance|ant))\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,60 +93,100 @@ class Decision:
     effect: str | None
     direction: str | None
     note: str = ""
-    # the direction comes from an experiment on the gene (knockdown, inhibitor), read
-    # directly or through the knockdown-sensitizes pattern, not from observing it
+    # the direction comes from an experiment on the gene (knockdown, inhibitor,
+    # re-expression), read directly or through a pattern, not from observing it
     inferred: bool = False
+    hedged: bool = False  # "X may confer resistance": ranked after plain statements
 
 
 def decide(sentence: str, gene_spans: Sequence[tuple[int, int]], tables: Tables) -> Decision:
     """Effect and direction stated by one sentence (effect None when none is stated)."""
-    clauses = _clauses(sentence)
+    asides = exclusions(sentence)
+    for _, _, ws, we in asides:
+        if any(ws <= gs < we for gs, _ in gene_spans):
+            return Decision("no_association", None, "excluded ('but not')")
+    if asides:  # "SRPK1, but not BARD1, conferred resistance": read without the aside
+        for a, b, _, _ in asides:
+            sentence = sentence[:a] + " " * (b - a) + sentence[b:]
+    parts = clauses(sentence)
     cues_in: dict[Clause, list[EffectCue]] = {}
-    for c in clauses:
-        cues = _effect_spans(sentence[c[0] : c[1]], tables)
-        cues_in[c] = [(c[0] + s, c[0] + e, k, d) for s, e, k, d in cues]
+    driven = [m.start("r") for _, ge in gene_spans if (m := _DRIVEN_RE.match(sentence, ge))]
+    for c in parts:
+        cues = effect_spans(sentence[c[0] : c[1]], tables)
+        cues_in[c] = [
+            (c[0] + s, c[0] + e, "R" if any(c[0] + s <= r < c[0] + e for r in driven) else k, d)
+            for s, e, k, d in cues
+        ]
 
     def has_gene(c: Clause) -> bool:
         return any(c[0] <= gs < c[1] for gs, _ in gene_spans)
 
-    # the clause that states the effect: with the gene if one does, else the first
-    eclause = next((c for c in clauses if cues_in[c] and has_gene(c)), None) or next(
-        (c for c in clauses if cues_in[c]), None
+    # the clause that states the effect: with the gene if one does (a plain one before a
+    # hedged one), else the first; a question ("we asked whether") states nothing
+    asked = {c for c in parts if unresolved(sentence[c[0] : c[1]])}
+    stating = [c for c in parts if cues_in[c] and c not in asked]
+    with_gene = [c for c in stating if has_gene(c)]
+    eclause = next((c for c in with_gene if not hedge(sentence[c[0] : c[1]])), None) or next(
+        iter(with_gene or stating), None
     )
-    masked = [(s, e) for c in clauses for s, e, _, _ in cues_in[c]]
-    triggers = find_triggers(sentence, gene_spans, masked)
+    masked = [(s, e) for c in parts for s, e, _, _ in cues_in[c]]
+    triggers = [
+        t
+        for t in find_triggers(sentence, gene_spans, masked)
+        if not any(c[0] <= t.start < c[1] for c in asked)
+    ]
     if eclause is None:
         return Decision(None, triggers[0].direction if triggers else None)
+    etext = sentence[eclause[0] : eclause[1]]
     # triggers on the gene inside the effect clause come first
     inside = [t for t in triggers if eclause[0] <= t.start < eclause[1]]
     triggers = inside + [t for t in triggers if t not in inside]
-    return _read_effect(sentence, eclause, cues_in[eclause], triggers)
+    decision = _read_effect(sentence, eclause, cues_in[eclause], triggers, gene_spans)
+    word = hedge(etext)
+    if word and decision.effect is not None:
+        note = f"hedged ('{word}')" + (f"; {decision.note}" if decision.note else "")
+        return Decision(decision.effect, decision.direction, note, decision.inferred, True)
+    return decision
 
 
 def _read_effect(
-    sentence: str, eclause: Clause, cues: list[EffectCue], triggers: list[Trigger]
+    sentence: str,
+    eclause: Clause,
+    cues: list[EffectCue],
+    triggers: list[Trigger],
+    gene_spans: Sequence[tuple[int, int]],
 ) -> Decision:
     """The effect the clause ``eclause`` states, with the direction of its best trigger."""
     trigger = triggers[0] if triggers else None
     direction = trigger.direction if trigger else None
     etext = sentence[eclause[0] : eclause[1]]
-    neg_text = _NEG_EXCEPT_RE.sub(lambda m: " " * len(m.group()), etext)
+    neg_text = etext
     for s, e, _, _ in cues:  # "did not respond", "no longer sensitive" are effects, not negation
-        if _R_SPECIAL_FULL.fullmatch(sentence, s, e):
+        if R_SPECIAL_FULL.fullmatch(sentence, s, e):
             a, b = s - eclause[0], e - eclause[0]
             neg_text = neg_text[:a] + " " * (b - a) + neg_text[b:]
-    neg = _NEG.search(neg_text)
-    if neg:
-        return Decision("no_association", None, f"negated ('{neg.group().strip()}')")
+    word = negation(neg_text)
+    if word:
+        return Decision("no_association", None, f"negated ('{word}')")
     compared = _compared(etext, trigger, direction)
     if compared is not None:
         return compared
+    if direction is None and _gene_before_correlation(etext, eclause[0], gene_spans):
+        direction = "up"
     return _outcome(sentence, cues, triggers, trigger, direction)
+
+
+def _gene_before_correlation(
+    etext: str, offset: int, gene_spans: Sequence[tuple[int, int]]
+) -> bool:
+    """ "X expression was inversely correlated with ...": the gene's level is the subject."""
+    m = _SIGNED_CORRELATION_RE.search(etext)
+    return m is not None and any(offset <= gs < offset + m.start() for gs, _ in gene_spans)
 
 
 def _compared(etext: str, trigger: Trigger | None, direction: str | None) -> Decision | None:
     """An explicit comparison of resistant and sensitive groups, read as resistance."""
-    comparison = _COMPARE_RE.search(etext)
+    comparison = _COMPARE_LEAD_RE.search(etext) or _COMPARE_RE.search(etext)
     if not comparison:
         return None
     a_res = re.fullmatch(_RES_WORDS, comparison.group("a"), re.I) is not None
@@ -324,17 +211,18 @@ def _outcome(
     trigger: Trigger | None,
     direction: str | None,
 ) -> Decision:
-    """Resistance or sensitivity, with the knockdown-sensitizes pattern (module doc)."""
+    """Resistance or sensitivity, read through the experiment's patterns (module doc)."""
     outcome = [c for c in cues if not c[3]] or cues
     has_r = any(k == "R" for _, _, k, _ in outcome)
     has_s = any(k == "S" for _, _, k, _ in outcome)
+    s_wins = has_s and (not has_r or outcome[-1][2] == "S")
+    restoring = any(restores(sentence, c) for c in outcome)
     perturb = next((t for t in triggers if t.perturb), None)
-    if perturb is None and trigger is not None and trigger.direction == "down":
+    if perturb is None and trigger is not None and trigger.direction == "down" and restoring:
         # only an experiment restores: "X deletion restored sensitivity", "loss of X
         # reversed resistance" read like a knockdown
-        if any(k == "S" and _RESTORE_RE.match(sentence, s) for s, _, k, _ in outcome):
-            perturb = trigger
-    if perturb is not None and has_s and (not has_r or outcome[-1][2] == "S"):
+        perturb = trigger
+    if perturb is not None and s_wins:
         s_cue = next(sentence[s:e] for s, e, k, _ in outcome if k == "S")
         return Decision(
             "resistance",
@@ -343,7 +231,19 @@ def _outcome(
             "implies high expression -> resistance",
             inferred=True,
         )
-    from_experiment = trigger is not None and trigger.perturb
+    gain = next((t for t in triggers if t.gain), None)
+    if gain is None and trigger is not None and trigger.direction == "up" and restoring:
+        gain = trigger
+    if gain is not None and s_wins and (restoring or gain.restores):
+        s_cue = next(sentence[s:e] for s, e, k, _ in outcome if k == "S")
+        return Decision(
+            "resistance",
+            "down",
+            f"re-expression-restores pattern: '{gain.text}' of the gene with '{s_cue}' "
+            "implies low expression -> resistance",
+            inferred=True,
+        )
+    from_experiment = trigger is not None and (trigger.perturb or trigger.gain)
     if has_r:  # with both, resistance wins: it is what the watch is for
         return Decision("resistance", direction, inferred=from_experiment)
     return Decision("sensitivity", direction, inferred=from_experiment)
@@ -356,17 +256,17 @@ def effect_direction(
     methods: Sequence[bool] = (),
 ) -> tuple[str | None, str | None]:
     """Best first: an observed direction with an effect ("high X ... resistance"), then one
-    inferred from a perturbation, then an effect alone. An observation in tumours beats
-    the reading of a knockdown (a loss-of-function biomarker stays "down"). Within each,
-    a sentence from the methods (what was done, "we deleted X in resistant cells") comes
-    after the findings."""
+    inferred from an experiment, then an effect alone; plain statements before hedged
+    ones. An observation in tumours beats the reading of a knockdown (a loss-of-function
+    biomarker stays "down"). Within each, a sentence from the methods (what was done,
+    "we deleted X in resistant cells") comes after the findings."""
     decided = [
         (text, decide(text, spans, tables), k < len(methods) and methods[k])
         for k, (text, spans) in enumerate(snippets)
     ]
     ranked = sorted(
         (d for d in decided if d[1].effect is not None),
-        key=lambda d: (d[1].direction is None, d[1].inferred, d[2]),
+        key=lambda d: (d[1].direction is None, d[1].hedged, d[1].inferred, d[2]),
     )
     if ranked:
         text, dec, _ = ranked[0]

@@ -1,9 +1,12 @@
 """Facts about the whole record, shared by all its genes: subtype, model system, cell lines.
 
 * subtype: snippets, then title, then abstract; the first one named.
-* model system: the strongest named anywhere in title/abstract, in the order of
-  ``MODEL_SYSTEMS`` (clinical_trial > patient_cohort > xenograft > cell_line);
-  ``cell_lines`` lists every breast cell line named.
+* model system: a review (publication type Review, or "in this review") is
+  ``review`` whatever it mentions; otherwise the strongest named anywhere in
+  title/abstract, in the order of ``MODEL_SYSTEMS`` (clinical_trial >
+  patient_cohort > xenograft > organoid > cell_line); ``cell_lines`` lists every
+  breast cell line named. "Patient-derived organoids" are organoids, not
+  xenografts.
 
 They are computed once per record (the last record is kept) and shared by its genes.
 """
@@ -47,45 +50,56 @@ _SUBTYPE_NAMES = {
     "basal": "basal-like",
     "er": "ER-positive",
 }
-_MODEL = WordStart.from_words(
-    {
-        "clinical_trial": [
-            "=[Pp]hase\\s+(?:I{1,3}|IV|[1-4])(?:\\s*[/-]\\s*(?:I{1,3}|IV|[1-4]))?[ab]?\\s+"
-            "(?:[\\w-]+\\s+){0,3}?(?i:trials?|studies|study)\\b",
-            "randomi[sz]ed(?:[\\s-]+[\\w-]+){0,3}?\\s+trials?\\b",
-            "=NCT\\d{6,}\\b",
-            "=[Ii]n\\s+the\\s+[A-Z][\\w/-]*(?:\\s+[\\w/-]+){0,2}\\s+trial\\b",
-            "=[Ff]rom\\s+the\\s+[A-Z][\\w/-]*(?:\\s+[\\w/-]+){0,2}\\s+trial\\b",
-            "=[Oo]f\\s+the\\s+[A-Z][\\w/-]*(?:\\s+[\\w/-]+){0,2}\\s+trial\\b",
-        ],
-        "patient_cohort": [
-            # a count of patients, not "MCF-7 tumours": the digit follows a space or "("
-            "[0-9](?<=[\\s(][0-9])[\\d,]*\\s+(?:[\\w-]+\\s+){0,3}?(?:patients|women|cases|"
-            "tumou?rs|specimens|biopsies)\\b",
-            "cohorts?\\b",
-            "tissue\\s+micro-?arrays?\\b",
-            "retrospective\\w*",
-            "(?:clinical|patient|surgical|tumou?r)\\s+(?:samples|specimens|tissues|biopsies)\\b",
-            "n\\s*=\\s*\\d+\\s+patients\\b",
-            "=TCGA\\b",
-            "=METABRIC\\b",
-        ],
-        "xenograft": [
-            "xenograft\\w*",
-            "patient-derived\\b",
-            "mice\\b",
-            "mouse\\s+models?\\b",
-            "in\\s+vivo\\b",
-            "orthotopic\\w*",
-            "=PDXs?\\b",
-        ],
-        "cell_line": [
-            "cell\\s+lines?\\b",
-            "in\\s+vitro\\b",
-            "(?:resistant|sensitive|parental)\\s+(?:[\\w-]+\\s+)?cells\\b",
-        ],
-    }
-)
+_MODEL_GROUPS: dict[str, Sequence[str]] = {
+    "clinical_trial": [
+        "=[Pp]hase\\s+(?:I{1,3}|IV|[1-4])(?:\\s*[/-]\\s*(?:I{1,3}|IV|[1-4]))?[ab]?\\s+"
+        "(?:[\\w-]+\\s+){0,3}?(?i:trials?|studies|study)\\b",
+        "randomi[sz]ed(?:[\\s-]+[\\w-]+){0,3}?\\s+trials?\\b",
+        "=NCT\\d{6,}\\b",
+        "=[Ii]n\\s+the\\s+[A-Z][\\w/-]*(?:\\s+[\\w/-]+){0,2}\\s+trial\\b",
+        "=[Ff]rom\\s+the\\s+[A-Z][\\w/-]*(?:\\s+[\\w/-]+){0,2}\\s+trial\\b",
+        "=[Oo]f\\s+the\\s+[A-Z][\\w/-]*(?:\\s+[\\w/-]+){0,2}\\s+trial\\b",
+    ],
+    "patient_cohort": [
+        # a count of patients, not "MCF-7 tumours": the digit follows a space or "("
+        "[0-9](?<=[\\s(][0-9])[\\d,]*\\s+(?:[\\w-]+\\s+){0,3}?(?:patients|women|cases|"
+        "tumou?rs|specimens|biopsies)\\b",
+        "cohorts?\\b",
+        "tissue\\s+micro-?arrays?\\b",
+        "retrospective\\w*",
+        "(?:clinical|patient|surgical|tumou?r)\\s+(?:samples|specimens|tissues|biopsies)\\b",
+        "n\\s*=\\s*\\d+\\s+patients\\b",
+        "=TCGA\\b",
+        "=METABRIC\\b",
+    ],
+    "organoid": [
+        "organoids?\\b",
+        "=PDOs?\\b",
+        "patient-derived\\s+(?:tumou?r\\s+)?organoids?\\b",
+        "tumou?roids?\\b",
+    ],
+    "review": [
+        "(?:in\\s+)?this\\s+(?:mini-?|narrative\\s+|systematic\\s+|comprehensive\\s+)?review\\b",
+        "we\\s+(?:systematically\\s+)?review(?:ed)?\\b",
+        "here\\s+we\\s+summari[sz]e\\b",
+        "(?:a\\s+)?systematic\\s+review\\b",
+    ],
+    "xenograft": [
+        "xenograft\\w*",
+        "patient-derived\\b",
+        "mice\\b",
+        "mouse\\s+models?\\b",
+        "in\\s+vivo\\b",
+        "orthotopic\\w*",
+        "=PDXs?\\b",
+    ],
+    "cell_line": [
+        "cell\\s+lines?\\b",
+        "in\\s+vitro\\b",
+        "(?:resistant|sensitive|parental)\\s+(?:[\\w-]+\\s+)?cells\\b",
+    ],
+}
+_MODEL = WordStart.from_words(_MODEL_GROUPS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +136,11 @@ def record_facts(record: PubmedRecord, sentences: Sequence[str]) -> RecordFacts:
         first_model.setdefault(WordStart.group(m), s)
     cell_lines = tuple(find_cell_lines(text))
     model, model_sentence = None, ""
-    for kind in MODEL_SYSTEMS:
-        if kind in first_model:
+    if record.is_review:
+        model, model_sentence = "review", next(iter(sentences), "")
+    for kind in ("review", *MODEL_SYSTEMS):  # a review's models are other papers'
+        if model is None and kind in first_model:
             model, model_sentence = kind, sentence_at(first_model[kind])
-            break
     if model is None and cell_lines:
         model = "cell_line"
         model_sentence = next((s for s in sentences if find_cell_lines(s)), "")
