@@ -206,3 +206,18 @@ def test_export_writes_to_a_file_with_output(exported, tmp_path):
     out, err = _export(exported, "--status", "accepted", "-o", str(target))
     assert out == "" and err.strip() == "exported 3 candidates"
     assert len(target.read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_exports_list_candidates_in_the_queues_order_equal_scores_included(session):
+    """One order everywhere: the export follows review.queue's, ties and all."""
+    from evidencewatch.reporting.export import iter_candidates
+    from evidencewatch.review.queue import queue
+
+    for gene, score in (("ESR1", 5.0), ("LYN", 7.0), ("RELA", 5.0), ("PCNA", 5.0)):
+        make_candidate(session, None, gene, score=score)
+    session.flush()
+
+    exported = [c.id for c, _ in iter_candidates(session=session, status="pending")]
+    queued = [i.candidate.id for i in queue(session=session).items]
+
+    assert exported == queued and len(exported) == 4
