@@ -56,6 +56,7 @@ def test_each_curator_reports_recall_and_the_ap_of_the_rest_at_each_checkpoint()
         aps = [p["ap_remaining"] for p in points if not math.isnan(p["ap_remaining"])]
         assert aps and all(0 <= ap <= 1 for ap in aps)
     assert all("order_in_use" in p for p in replay["curators"]["learned"])
+    assert replay["summary"]["rule_ap_before_decisions"] == pytest.approx(40 / 120)  # all tie
 
 
 def test_a_curator_with_a_learnable_queue_finds_more_than_one_following_blind_rules():

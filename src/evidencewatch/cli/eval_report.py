@@ -87,7 +87,8 @@ def _replay_lines(replay: dict[str, Any]) -> list[str]:
     p = replay["protocol"]
     lines = [
         f"replay: a curator decides the top {p['batch']} of the queue and the model is "
-        f"retrained, from no decisions; {p['units']} candidates, {p['relevant']} relevant",
+        f"retrained, from no decisions; {p['units']} candidates, {p['relevant']} relevant; "
+        f"AP before any decision {_f(replay['summary']['rule_ap_before_decisions'])}",
         f"  {'curator':<11} " + " ".join(f"{f'after {k}':>17}" for k in p["checkpoints"]),
     ]
     for name, points in replay["curators"].items():

@@ -78,6 +78,10 @@ def curator_replay(
     if skipped:
         out["protocol"]["skipped_checkpoints"] = skipped
     out["summary"] = _summary(out["same_decisions"])
+    # Before any decision every order is the rule order (no model can be trained).
+    out["summary"]["rule_ap_before_decisions"] = ap_of(
+        [pool[i].label for i in rule_ranked(pool, range(len(pool)))]
+    )
     return out
 
 
