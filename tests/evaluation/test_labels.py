@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+
 from evidencewatch.evaluation import labels as ev
 
 
@@ -55,3 +59,29 @@ def test_shared_labels_give_background_pairs_their_hand_label_and_override_nothi
     assert merged.label_of(1, "LYN") == (1, "")
     assert sorted((r.pmid, r.gene) for r in merged.positives) == [(1, "LYN"), (8, "LYN")]
     assert ev.load_mention_labels(path) == {(7, "ERBB2"), (8, "LYN")}
+
+
+def test_entrez_dates_of_the_labels_file_give_each_record_its_time(tmp_path):
+    path = tmp_path / "labels.tsv"
+    path.write_text(
+        "pmid\tlabel\tgene\treject_reason\tentrez_date\n"
+        "1\t1\tLYN\t\t2024-03-05\n"
+        "2\t0\t-\tduplicate\t2024-04-01\n"
+        "3\t0\tRELA\tout_of_scope\t\n",
+        encoding="utf-8",
+    )
+    labels = ev.load_labels(path)
+
+    assert labels.entrez_dates == {1: date(2024, 3, 5), 2: date(2024, 4, 1)}
+    merged = labels.merged(ev.LabelSet(entrez_dates={9: date(2020, 1, 1)}))
+    assert merged.entrez_dates[9] == date(2020, 1, 1) and merged.entrez_dates[1] == date(2024, 3, 5)
+
+
+def test_an_entrez_date_that_is_not_a_date_names_the_file_and_line(tmp_path):
+    path = tmp_path / "labels.tsv"
+    path.write_text(
+        "pmid\tlabel\tgene\tentrez_date\n1\t1\tLYN\t2024-03-05\n2\t1\tLYN\t5 March\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"labels\.tsv:3: entrez_date '5 March'"):
+        ev.load_labels(path)

@@ -45,3 +45,34 @@ def test_evaluate_runs_the_whole_set_in_the_given_session_and_commits_nothing(
     with Session(engine) as other:
         for table in (Paper, Candidate, RankModel):
             assert other.exec(select(table)).first() is None
+
+
+def test_withholding_keeps_aggregate_figures_and_drops_everything_that_names_a_record():
+    data = {
+        "candidates": {"n": 3, "matcher_missed": ["97000001/LYN"]},
+        "extraction": {"direction": {"precision": 0.5, "errors": ["97000002/LYN: up"]}},
+        "ranking": {"queue": {"background_positions": {"learned": ["1:97000003/LYN"]}}},
+        "production_model": {"c": 2.0, "top_features": {"positive": [["tamoxifen", 0.3]]}},
+    }
+
+    out = ev.withhold_records(data)
+
+    assert out["candidates"] == {"n": 3, "matcher_missed": {"withheld": ev.SEALED_NOTE, "count": 1}}
+    assert out["extraction"]["direction"]["precision"] == 0.5
+    assert "97000" not in repr(out) and "tamoxifen" not in repr(out)
+    assert out["production_model"]["c"] == 2.0
+
+
+def test_the_report_carries_the_replay_the_labelled_view_and_the_rule_score_ties(
+    session, small_set, watchlist, tmp_path
+):
+    data = ev.evaluate(
+        session=session, watchlist=watchlist, eval_dir=small_set, background_dir=None
+    ).as_json()
+
+    assert set(data["replay"]) == {"protocol", "curators", "same_decisions", "summary"}
+    assert data["replay"]["protocol"]["units"] == data["candidates"]["n"]
+    assert "tnr_95" in data["ranking"]["labelled"]["learned"]
+    assert data["rule_scores"]["candidates"] == data["candidates"]["n"]
+    assert data["targets"]["rule_score.distinct"]["value"] == data["rule_scores"]["distinct_share"]
+    session.rollback()

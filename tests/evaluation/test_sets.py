@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from evidencewatch.evaluation import sets as ev
 
 
@@ -44,3 +46,18 @@ def test_background_records_are_read_from_xml_files_and_the_labelled_set_wins(sm
     assert loaded.background.skipped is None
     assert len(loaded.background.records) == 60
     assert loaded.background_records == []  # every background PMID is in the labelled set
+
+
+def test_a_set_may_name_its_records_file_as_the_sealed_set_does(small_set, tmp_path):
+    (small_set / "labelled.xml").rename(small_set / ev.SEALED_RECORDS)
+
+    loaded = ev.load_set(small_set, None, ev.SEALED_RECORDS)
+
+    assert len(loaded.records) == 60
+    assert loaded.background.skipped == "no background: the set is measured on its own records"
+    with pytest.raises(FileNotFoundError):
+        ev.load_set(small_set, None)  # labelled.xml is gone
+
+
+def test_the_sealed_set_lives_beside_the_open_set():
+    assert ev.SEALED_SET == ev.DEFAULT_SET / "sealed"

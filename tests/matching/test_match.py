@@ -1,4 +1,6 @@
-"""Matcher: gene mentions, ambiguity, acronym traps, cues, snippets, scoring, splitting.
+"""Matcher: gene mentions, ambiguity, acronym traps, cues, snippets, splitting.
+
+The rule score and its reasons are tested in test_scoring.py.
 
 Every sentence here is invented for the test; none is taken from a paper.
 """
@@ -11,7 +13,7 @@ import pytest
 
 from evidencewatch.matching.match import CandidateDraft, Matcher
 from evidencewatch.matching.scoring import WEIGHTS
-from evidencewatch.pubmed.records import AbstractSection, Author, CommentCorrection, PubmedRecord
+from evidencewatch.pubmed.records import AbstractSection, Author, PubmedRecord
 from evidencewatch.watch.watchlist import Alias, TherapyTerms, TrackedGene, Watchlist
 
 REPO = Path(__file__).resolve().parents[2]
@@ -509,112 +511,12 @@ def test_matched_terms_list_watchlist_terms_found_in_the_record(matcher):
     assert draft.mentions == ("HER2", "ErbB2")
 
 
-# --- scoring -----------------------------------------------------------------------------
-
-
 def _strong_record(**kwargs: object) -> PubmedRecord:
     return record(
         "SRPK1 drives doxorubicin resistance in breast cancer",
         ("RESULTS", "High SRPK1 predicted doxorubicin resistance in 120 patients."),
         **kwargs,
     )
-
-
-def test_score_is_exactly_the_sum_of_its_reasons(matcher):
-    for rec in (
-        _strong_record(),
-        _strong_record(types=("Review",)),
-        record("", "SRPK1 was measured after cisplatin."),
-    ):
-        for draft in matcher.match(rec):
-            assert draft.score == pytest.approx(sum(r.weight for r in draft.reasons))
-            assert 0 <= draft.score <= 100
-
-
-def test_a_score_above_100_is_clipped_by_a_visible_reason(matcher):
-    rec = record(
-        "SRPK1 drives doxorubicin resistance in breast cancer",
-        (
-            "RESULTS",
-            "SRPK1 predicted doxorubicin resistance. SRPK1 predicted cisplatin "
-            "resistance. SRPK1 predicted paclitaxel resistance. SRPK1 predicted response.",
-        ),
-    )
-    (draft,) = matcher.match(rec)
-    assert draft.score == 100
-    clip = next(r for r in draft.reasons if r.feature == "score_clip")
-    assert clip.weight < 0 and "clipped" in clip.detail
-
-
-def test_every_reason_weight_comes_from_the_weights_table(matcher):
-    (draft,) = matcher.match(_strong_record())
-    for reason in draft.reasons:
-        if reason.feature == "supporting_sentences":
-            assert reason.weight % WEIGHTS["supporting_sentences"] == 0
-        elif reason.feature != "score_clip":
-            assert reason.weight == WEIGHTS[reason.feature]
-        assert reason.detail
-
-
-def test_reasons_explain_gene_in_title_cues_and_breast_context(matcher):
-    (draft,) = matcher.match(_strong_record(mesh=("Breast Neoplasms",)))
-    features = {r.feature for r in draft.reasons}
-    assert {
-        "gene_mentioned",
-        "gene_in_title",
-        "resistance_cue_same_sentence",
-        "therapy_same_sentence",
-        "breast_context",
-        "finding_section",
-    } <= features
-    detail = next(r.detail for r in draft.reasons if r.feature == "therapy_same_sentence")
-    assert "doxorubicin" in detail and "chemotherapy" in detail
-
-
-def test_a_review_scores_lower_than_the_same_primary_paper(matcher):
-    (primary,) = matcher.match(_strong_record())
-    (review,) = matcher.match(_strong_record(types=("Journal Article", "Review")))
-    assert review.score < primary.score
-    assert "review_article" in {r.feature for r in review.reasons}
-
-
-def test_no_breast_context_lowers_the_score_strongly(matcher):
-    breast = record("", "High SRPK1 predicted doxorubicin resistance in breast cancer.")
-    other = record("", "High SRPK1 predicted doxorubicin resistance in gastric cancer.")
-    (b,) = matcher.match(breast)
-    (o,) = matcher.match(other)
-    assert b.score - o.score >= 40
-    assert "no_breast_context" in {r.feature for r in o.reasons}
-
-
-def test_breast_mesh_heading_alone_counts_as_breast_context(matcher):
-    rec = record("", "High SRPK1 predicted doxorubicin resistance.", mesh=("Breast Neoplasms",))
-    (draft,) = matcher.match(rec)
-    assert "breast_context" in {r.feature for r in draft.reasons}
-
-
-def test_breast_cell_line_without_breast_words_is_weak_context(matcher):
-    rec = record("", "SRPK1 knockdown restored cisplatin sensitivity in MDA-MB-231 cells.")
-    (draft,) = matcher.match(rec)
-    assert "breast_cell_line_only" in {r.feature for r in draft.reasons}
-
-
-def test_a_retracted_paper_gets_a_retraction_reason(matcher):
-    rec = _strong_record(comments_corrections=(CommentCorrection("RetractionIn", pmid=9),))
-    (draft,) = matcher.match(rec)
-    (primary,) = matcher.match(_strong_record())
-    reason = next(r for r in draft.reasons if r.feature == "retracted")
-    assert reason.weight < 0 and draft.score < primary.score
-
-
-def test_more_supporting_sentences_raise_the_score_up_to_a_cap(matcher):
-    def draft_for(n: int) -> CandidateDraft:
-        body = " ".join(f"SRPK1 was high in resistant line {i}." for i in range(n))
-        (d,) = matcher.match(record("", body, mesh=("Breast Neoplasms",)))
-        return d
-
-    scores = [draft_for(n).score for n in (1, 2, 4, 6)]
-    assert scores[0] < scores[1] < scores[2] == scores[3]
 
 
 # --- sentences of a record -------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Candidates with curators' decisions to train on: four accepted, four rejected, four undecided."""
+"""Candidates with curators' decisions to train on: four accepted, four rejected, four undecided
+(``decided``), and two more of each decided class (``well_decided``: enough to cross-validate)."""
 
 from __future__ import annotations
 
@@ -79,9 +80,8 @@ def add_candidate(session: Session) -> AddCandidate:
 
     def add(title: str, abstract: str, gene: str, status: str, **kw: Any) -> Candidate:
         paper = make_paper(session, title=title, abstract=abstract)
-        return make_candidate(
-            session, paper, gene, score=40.0, status=status, reasons=RULE_REASONS, **kw
-        )
+        kw.setdefault("reasons", RULE_REASONS)
+        return make_candidate(session, paper, gene, score=40.0, status=status, **kw)
 
     return add
 
@@ -101,3 +101,42 @@ def decided(session: Session, add_candidate: AddCandidate) -> dict[str, list[Can
         out["undecided"].append(add_candidate(title, abstract, title.split()[0], status))
     session.commit()
     return out
+
+
+MORE_ACCEPTED = [
+    (
+        "EME2 overexpression confers cisplatin resistance in breast cancer",
+        "EME2 knockdown restored cisplatin sensitivity of resistant MDA-MB-231 cells.",
+    ),
+    (
+        "PRLR signalling drives tamoxifen resistance in ER-positive breast cancer",
+        "PRLR depletion restored tamoxifen response in resistant MCF-7 cells.",
+    ),
+]
+MORE_REJECTED = [
+    (
+        "NEIL1 glycosylase structure in bacteria",
+        "A crystal structure of a NEIL1-like enzyme from a soil bacterium.",
+    ),
+    (
+        "FBP1 in hepatic gluconeogenesis of fasting mice",
+        "FBP1 activity rose in the liver of fasting mice; no tumour was studied.",
+    ),
+]
+
+
+@pytest.fixture
+def well_decided(
+    session: Session, decided: dict[str, list[Candidate]], add_candidate: AddCandidate
+) -> dict[str, list[Candidate]]:
+    """Six accepted and six rejected candidates (the rule reasons all alike), four undecided."""
+    for title, abstract in MORE_ACCEPTED:
+        decided["accepted"].append(add_candidate(title, abstract, title.split()[0], "accepted"))
+    for title, abstract in MORE_REJECTED:
+        decided["rejected"].append(
+            add_candidate(
+                title, abstract, title.split()[0], "rejected", reject_reason="not_breast_cancer"
+            )
+        )
+    session.commit()
+    return decided

@@ -69,6 +69,62 @@ def test_top_features_split_positive_and_negative_coefficients():
     assert len(top["positive"]) <= 2 and len(top["negative"]) <= 2
 
 
-def test_with_too_few_examples_per_class_the_default_c_is_kept_without_cross_validation():
+def test_with_too_few_examples_per_class_the_default_c_and_the_rule_order_are_kept():
     _, metrics = ranking.fit_pipeline(DOCS, LABELS)
-    assert metrics == {"c": ranking.DEFAULT_C}
+
+    assert metrics["c"] == ranking.DEFAULT_C and "cv_auc" not in metrics
+    assert metrics["order"]["in_use"] == ranking.RULE
+    assert f"fewer than {ranking.CV_MIN_PER_CLASS}" in metrics["order"]["why"]
+
+
+def _many(n: int) -> tuple[list[ranking.Doc], list[int]]:
+    """``n`` learnable accepted and rejected docs whose rule scores say nothing."""
+    docs = [
+        ranking.Doc(text=f"GENE_TARGET knockdown restored tamoxifen sensitivity {i}", rule_score=50)
+        for i in range(n)
+    ] + [ranking.Doc(text=f"GENE_TARGET structure in yeast {i}", rule_score=50) for i in range(n)]
+    return docs, [1] * n + [0] * n
+
+
+def test_with_enough_decisions_c_and_the_order_come_from_out_of_fold_predictions():
+    docs, labels = _many(6)
+
+    pipeline, metrics = ranking.fit_pipeline(docs, labels)
+
+    assert metrics["c"] in ranking.C_GRID and metrics["cv_folds"] == ranking.CV_FOLDS
+    order = metrics["order"]
+    assert order["held_out"] == 12 and order["ap_rule"] == pytest.approx(0.5)
+    assert order["in_use"] == ranking.LEARNED and order["w"] > 0 and order["ap_learned"] > 0.9
+    assert pipeline.rule_features is False  # the rule score enters through the blend only
+    assert not any(name.startswith("rule:") for name in pipeline.feature_names)
+
+
+def test_docs_without_a_rule_score_take_no_part_in_choosing_the_order():
+    docs, labels = _many(6)
+    seed_only = [ranking.Doc(text="GENE_TARGET seed paper", rule_score=0.0)]
+
+    _, metrics = ranking.fit_pipeline(
+        [*docs, *seed_only], [*labels, 1], rule_scored=[True] * 12 + [False]
+    )
+
+    assert metrics["order"]["held_out"] == 12
+
+
+def test_log_odds_order_candidates_as_the_probabilities_do():
+    pipeline = _fitted()
+    probs = pipeline.predict_proba(DOCS)
+    odds = pipeline.log_odds(DOCS)
+    assert sorted(range(4), key=lambda i: probs[i]) == sorted(range(4), key=lambda i: odds[i])
+    assert list(pipeline.log_odds([])) == []
+
+
+def test_models_pickled_before_text_only_models_keep_their_rule_features():
+    pipeline = _fitted()
+    state = pickle.dumps(pipeline)
+    old = pickle.loads(state)
+    del old.__dict__["rule_features"]  # as a model pickled before the field existed
+
+    loaded = ranking.load_pipeline(RankModel(id=4, blob=pickle.dumps(old)))
+
+    assert loaded.rule_features is True
+    assert list(loaded.predict_proba(DOCS)) == list(pipeline.predict_proba(DOCS))

@@ -91,3 +91,31 @@ def test_training_with_too_few_decisions_returns_none_and_says_why(session, add_
     assert "have 2 positives" in problem and "1 negatives" in problem
     assert problem in caplog.text
     assert session.exec(select(RankModel)).first() is None
+
+
+def test_the_order_the_queue_uses_is_stored_with_the_model_row(session, well_decided):
+    model = ranking.train(session=session)
+    session.commit()
+
+    stored = session.get(RankModel, model.id)
+    order = stored.metrics["order"]
+    assert order["in_use"] in (ranking.LEARNED, ranking.RULE) and order["why"]
+    assert order["held_out"] == 12  # every decision, each held out once
+    assert order["ap_learned"] is not None and order["ap_rule"] is not None
+    assert ranking.OrderChoice.from_metrics(stored.metrics, stored.id).in_use == order["in_use"]
+
+
+def test_seed_papers_without_a_candidate_train_the_model_but_do_not_judge_the_order(
+    session, well_decided
+):
+    seed_paper = make_paper(
+        session, title="SRPK1 and docetaxel resistance", abstract="SRPK1 predicted relapse."
+    )
+    session.add(SeedFindingRow(id="f1", genes=["SRPK1"], citations=[{"pmid": seed_paper.pmid}]))
+    session.commit()
+
+    ts = ranking.training_set(session=session)
+    model = ranking.train(session=session)
+
+    assert ts.rule_scored.count(False) == 1 and len(ts.rule_scored) == len(ts.docs) == 13
+    assert model.metrics["n"] == 13 and model.metrics["order"]["held_out"] == 12

@@ -258,3 +258,18 @@ def test_jsonl_and_ris_keep_formula_like_text_exactly(formulas):
     values = dict(_ris_entries(ris)[0])
     assert values["TI"] == FORMULA_TITLE and values["JO"] == FORMULAS["journal"]
     assert values["N1"] == "ABCB1: " + FORMULAS["statement"]
+
+
+def test_exports_list_candidates_in_the_queues_order_equal_scores_included(session):
+    """One order everywhere: the export follows review.queue's, ties and all."""
+    from evidencewatch.reporting.export import iter_candidates
+    from evidencewatch.review.queue import queue
+
+    for gene, score in (("ESR1", 5.0), ("LYN", 7.0), ("RELA", 5.0), ("PCNA", 5.0)):
+        make_candidate(session, None, gene, score=score)
+    session.flush()
+
+    exported = [c.id for c, _ in iter_candidates(session=session, status="pending")]
+    queued = [i.candidate.id for i in queue(session=session).items]
+
+    assert exported == queued and len(exported) == 4

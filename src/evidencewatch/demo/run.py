@@ -21,6 +21,7 @@ from sqlmodel import col, select
 from evidencewatch.config import Settings
 from evidencewatch.ingest.seed import load_findings
 from evidencewatch.jobs.digests import digest_job
+from evidencewatch.review.queue import QUEUE_ORDER
 from evidencewatch.storage.db import init_db, make_engine, session_scope
 from evidencewatch.storage.models import Candidate, Paper
 from evidencewatch.testing.fake_eutils import FakeEutils, FakeRecord, records_from_xml
@@ -152,7 +153,7 @@ def _print_queue(engine: Engine, echo: Callable[[str], None]) -> None:
         rows = session.exec(
             select(Candidate, Paper)
             .join(Paper, col(Paper.pmid) == col(Candidate.pmid))
-            .order_by(col(Candidate.score).desc())
+            .order_by(*QUEUE_ORDER)
         ).all()
     echo("")
     echo(f"Review queue ({len(rows)} candidates, best first):")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 FIELDS = ("therapy_class", "direction", "effect", "alteration", "subtype", "model_system")
@@ -41,6 +42,8 @@ class Label:
 class LabelSet:
     by_pair: dict[tuple[int, str], Label] = field(default_factory=dict)
     by_pmid: dict[int, Label] = field(default_factory=dict)  # the "-" rows
+    # PMID -> the entrez date of labels.tsv: the time order of a record whose XML has none.
+    entrez_dates: dict[int, date] = field(default_factory=dict)
 
     def label_of(self, pmid: int, gene: str) -> tuple[int, str]:
         """(label, reject reason) of a candidate; a pair nobody listed is a rejection.
@@ -63,14 +66,17 @@ class LabelSet:
     def merged(self, other: LabelSet) -> LabelSet:
         """Both sets' rows; ``other`` wins where both label the same pair or PMID."""
         return LabelSet(
-            by_pair={**self.by_pair, **other.by_pair}, by_pmid={**self.by_pmid, **other.by_pmid}
+            by_pair={**self.by_pair, **other.by_pair},
+            by_pmid={**self.by_pmid, **other.by_pmid},
+            entrez_dates={**self.entrez_dates, **other.entrez_dates},
         )
 
 
 def load_labels(path: Path) -> LabelSet:
     labels = LabelSet()
     with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
+        reader = csv.DictReader(handle, delimiter="\t")
+        for row in reader:
             gold = {
                 f: tuple(v.strip() for v in row.get(f, "").split(";") if v.strip()) for f in FIELDS
             }
@@ -85,7 +91,19 @@ def load_labels(path: Path) -> LabelSet:
                 labels.by_pmid[item.pmid] = item
             else:
                 labels.by_pair[(item.pmid, item.gene)] = item
+            entrez = (row.get("entrez_date") or "").strip()
+            if entrez:
+                labels.entrez_dates[item.pmid] = _entrez_date(entrez, path, reader.line_num)
     return labels
+
+
+def _entrez_date(value: str, path: Path, line: int) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"{path}:{line}: entrez_date {value!r} is not a date (YYYY-MM-DD)"
+        ) from None
 
 
 def load_shared_labels(path: Path) -> LabelSet:

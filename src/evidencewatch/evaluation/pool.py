@@ -98,16 +98,17 @@ def build_pool(
     for cand, paper in rows:
         label, reason = labels.label_of(cand.pmid, cand.gene)
         assert cand.id is not None
+        doc = candidate_doc(cand, paper, others.get(cand.pmid, ()))
         pool.append(
             PoolItem(
                 candidate_id=cand.id,
                 pmid=cand.pmid,
                 gene=cand.gene,
-                crdt=paper.crdt or date.min,
-                rule_score=cand.rule_score,
+                crdt=paper.crdt or labels.entrez_dates.get(cand.pmid, date.min),
+                rule_score=doc.rule_score,
                 label=label,
                 reject_reason=reason,
-                doc=candidate_doc(cand, paper, others.get(cand.pmid, ())),
+                doc=doc,
                 source=BACKGROUND if cand.pmid in from_background else LABELLED,
             )
         )

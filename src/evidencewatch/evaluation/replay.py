@@ -9,16 +9,17 @@ Ranking protocol (ASReview-style simulation, priors from the past):
    Insights' default, they are left out of every metric. (The background is
    years older than the labelled set; taken by date, all of it would be priors
    and no real record would be measured.)
-3. Learned ranking: train on everything labelled so far, rank the rest of the
-   queue by P(accept), "screen" the top batch, add their labels, retrain; until
-   the queue is empty. A batch is :data:`RETRAIN_EVERY` candidates, or
+3. Learned ranking: train on everything labelled so far, order the rest of the
+   queue as production would (:mod:`~evidencewatch.evaluation.orders`: the
+   blend of model and rule score when held-out decisions favour it, else the
+   rule score), "screen" the top batch, add their labels, retrain; until the
+   queue is empty. A batch is :data:`RETRAIN_EVERY` candidates, or
    :data:`RETRAIN_SHARE` of the screened queue when that is more, so a large
-   queue costs at most about 50 fits. The model is
-   :class:`evidencewatch.ranking.RankPipeline`, the very code
-   ``evidencewatch rank --retrain`` runs.
+   queue costs at most about 50 retrains. ``model_only`` is the same loop
+   ordered by the model's P(accept) alone, the queue's order before the blend.
 4. Baselines from the same units in the same run: the rule-based score (static
-   order, ties by time) and random order (mean over :data:`RANDOM_RUNS`
-   seeded permutations).
+   order, ties as the queue breaks them) and random order (mean over
+   :data:`RANDOM_RUNS` seeded permutations).
 
 Two views of the same run:
 
@@ -41,8 +42,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from evidencewatch.evaluation.metrics import RANDOM_RUNS, order_metrics, random_metrics
+from evidencewatch.evaluation.orders import LEARNED, MODEL_ONLY, rank_remaining, rule_ranked
 from evidencewatch.evaluation.pool import BACKGROUND, LABELLED, TAIL_SEED, PoolItem, TailUnit
-from evidencewatch.ranking.pipeline import DEFAULT_C, RankPipeline
 from evidencewatch.ranking.training import MIN_PER_CLASS
 
 PRIOR_FRACTION = 0.10
@@ -85,6 +86,7 @@ def simulate_learned(
     *,
     every: int = RETRAIN_EVERY,
     share: float = RETRAIN_SHARE,
+    mode: str = LEARNED,
 ) -> list[int]:
     """Indices of ``pool`` in the order active learning screens them (priors excluded)."""
     step = retrain_batch(len(pool) - n_priors, every, share)
@@ -92,7 +94,7 @@ def simulate_learned(
     remaining = list(range(n_priors, len(pool)))
     order: list[int] = []
     while remaining:
-        batch = _rank(pool, known, remaining)[:step]
+        batch = rank_remaining(pool, known, remaining, mode).order[:step]
         order.extend(batch)
         known.extend(batch)
         taken = set(batch)
@@ -100,18 +102,9 @@ def simulate_learned(
     return order
 
 
-def _rank(pool: Sequence[PoolItem], known: Sequence[int], remaining: Sequence[int]) -> list[int]:
-    pipeline = RankPipeline(c=DEFAULT_C).fit(
-        [pool[i].doc for i in known], [pool[i].label for i in known]
-    )
-    probs = pipeline.predict_proba([pool[i].doc for i in remaining])
-    ranked = sorted(zip(remaining, probs, strict=True), key=lambda t: (-t[1], t[0]))
-    return [i for i, _ in ranked]
-
-
 def rule_order(pool: Sequence[PoolItem], n_priors: int) -> list[int]:
-    rest = range(n_priors, len(pool))
-    return sorted(rest, key=lambda i: (-pool[i].rule_score, i))
+    """The candidates after the priors by rule score, ties as the queue breaks them."""
+    return rule_ranked(pool, range(n_priors, len(pool)))
 
 
 def ranking_views(
@@ -120,26 +113,42 @@ def ranking_views(
     *,
     skipped: str | None,
     every: int,
+    labelled_tail: Sequence[TailUnit] = (),
 ) -> dict[str, Any]:
-    """Both views of one simulation: the queue alone, and the queue then the unqueued tail."""
+    """The views of one simulation: the queue alone, the labelled set alone, and the queue
+    then the unqueued tail (when there is a background).
+
+    ``labelled_tail``: the labelled set's unqueued units (its near misses the matcher
+    dropped, its missed positives), for the ``labelled`` view: the labelled set's
+    queued candidates in each order, then those units; the background left out.
+    """
     queue, n_priors = queue_with_priors(pool)
     t0 = time.perf_counter()
-    learned_order = simulate_learned(queue, n_priors, every=every)
+    orders = {
+        "learned": simulate_learned(queue, n_priors, every=every),
+        "model_only": simulate_learned(queue, n_priors, every=every, mode=MODEL_ONLY),
+    }
     seconds = time.perf_counter() - t0
-    rule_based_order = rule_order(queue, n_priors)
+    orders["rule_based"] = rule_order(queue, n_priors)
     out: dict[str, Any] = {
         "protocol": _protocol(queue, n_priors, every=every, seconds=seconds),
-        "queue": _queue_view(queue, n_priors, learned_order, rule_based_order),
+        "queue": _queue_view(queue, n_priors, orders),
+        "labelled": _pipeline_view(
+            [p.label for p in queue[n_priors:] if p.source == LABELLED],
+            {
+                name: [queue[i].label for i in order if queue[i].source == LABELLED]
+                for name, order in orders.items()
+            },
+            [u for u in labelled_tail if u.source == LABELLED],
+        ),
     }
     if tail is None:
         out["pipeline"] = {"skipped": skipped or "no background"}
         return out
-    screened = [p.label for p in queue[n_priors:]]
     out["pipeline"] = _pipeline_view(
-        screened,
-        learned=[queue[i].label for i in learned_order],
-        rules=[queue[i].label for i in rule_based_order],
-        tail=tail,
+        [p.label for p in queue[n_priors:]],
+        {name: [queue[i].label for i in order] for name, order in orders.items()},
+        tail,
     )
     return out
 
@@ -161,10 +170,7 @@ def _protocol(
 
 
 def _queue_view(
-    queue: Sequence[PoolItem],
-    n_priors: int,
-    learned_order: Sequence[int],
-    rule_based_order: Sequence[int],
+    queue: Sequence[PoolItem], n_priors: int, orders: dict[str, list[int]]
 ) -> dict[str, Any]:
     """The queued candidates only, in each order."""
     screened = queue[n_priors:]
@@ -176,11 +182,9 @@ def _queue_view(
         "background_units": sum(p.source == BACKGROUND for p in screened),
         # Where the real background candidates land (1-based screening positions).
         "background_positions": {
-            "learned": _positions(queue, learned_order, BACKGROUND),
-            "rule_based": _positions(queue, rule_based_order, BACKGROUND),
+            name: _positions(queue, order, BACKGROUND) for name, order in orders.items()
         },
-        "learned": order_metrics([queue[i].label for i in learned_order]),
-        "rule_based": order_metrics([queue[i].label for i in rule_based_order]),
+        **{name: order_metrics([queue[i].label for i in order]) for name, order in orders.items()},
         "random": random_metrics(queue_labels),
         # The best any order of the queue can do: every relevant candidate first.
         "oracle": order_metrics(sorted(queue_labels, reverse=True)),
@@ -188,26 +192,21 @@ def _queue_view(
 
 
 def _pipeline_view(
-    queue_labels: Sequence[int],
-    *,
-    learned: Sequence[int],
-    rules: Sequence[int],
-    tail: Sequence[TailUnit],
+    queue_labels: Sequence[int], orders: dict[str, list[int]], tail: Sequence[TailUnit]
 ) -> dict[str, Any]:
-    """Every unit: the queue in each order, then the unqueued tail nobody is shown."""
+    """Every unit: the queue in each order (its labels), then the unqueued tail nobody is shown."""
     tail_labels = [u.label for u in tail]
     every_unit = [*queue_labels, *tail_labels]
     return {
         "units": len(every_unit),
         "relevant": sum(every_unit),
-        "prevalence": sum(every_unit) / len(every_unit),
+        "prevalence": sum(every_unit) / len(every_unit) if every_unit else float("nan"),
         "queued": len(queue_labels),
         "unqueued": len(tail),
         "unqueued_by_source": dict(sorted(Counter(u.source for u in tail).items())),
         "relevant_unqueued": sum(tail_labels),
         "missed_positives": [f"{u.pmid}/{u.gene}" for u in tail if u.label],
-        "learned": order_metrics([*learned, *tail_labels]),
-        "rule_based": order_metrics([*rules, *tail_labels]),
+        **{name: order_metrics([*labels, *tail_labels]) for name, labels in orders.items()},
         # The matcher's filtering alone: the queue in random order, then the tail.
         "queue_random": random_metrics(queue_labels, then=tail_labels),
         "random": random_metrics(every_unit),

@@ -22,6 +22,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from evidencewatch.core.vocabulary import Status
+from evidencewatch.evaluation.curator import curator_replay
 from evidencewatch.evaluation.labels import LabelSet
 from evidencewatch.evaluation.pool import (
     BACKGROUND,
@@ -36,25 +37,21 @@ from evidencewatch.evaluation.precision import extraction_precision, gene_mentio
 from evidencewatch.evaluation.replay import RETRAIN_EVERY, ranking_views
 from evidencewatch.evaluation.sets import (
     DEFAULT_BACKGROUND,
+    DEFAULT_RECORDS,
     DEFAULT_SET,
     Background,
     EvalSet,
     load_set,
 )
+from evidencewatch.evaluation.targets import TARGETS, judge
+from evidencewatch.evaluation.ties import rule_score_ties
 from evidencewatch.matching.match import Matcher
 from evidencewatch.ranking.pipeline import load_pipeline
 from evidencewatch.ranking.training import train
 from evidencewatch.storage.models import Candidate
 from evidencewatch.watch.watchlist import Watchlist
 
-# Ranking targets are judged on the pipeline view (labelled set + real background).
-TARGETS: dict[str, float] = {
-    "pipeline.learned.wss_95": 0.60,
-    "pipeline.learned.recall_25": 0.90,
-    "gene_mention_precision": 0.98,
-    "extraction.therapy_class": 0.85,
-    "extraction.direction": 0.85,
-}
+__all__ = ["SEALED_NOTE", "TARGETS", "EvalReport", "evaluate", "withhold_records"]
 
 
 @dataclass
@@ -67,35 +64,7 @@ class EvalReport:
         return finite
 
     def targets(self) -> dict[str, dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {}
-        for key, target in TARGETS.items():
-            value, skipped = _lookup(self.data, key)
-            met = value is not None and value == value and value >= target
-            out[key] = {"target": target, "value": value, "met": bool(met)}
-            if skipped:
-                out[key]["skipped"] = skipped
-        return out
-
-
-_TARGET_PATHS: dict[str, tuple[str, ...]] = {
-    "pipeline.learned.wss_95": ("ranking", "pipeline", "learned", "wss_95"),
-    "pipeline.learned.recall_25": ("ranking", "pipeline", "learned", "recall_25"),
-    "gene_mention_precision": ("gene_mentions", "precision"),
-    "extraction.therapy_class": ("extraction", "therapy_class", "precision"),
-    "extraction.direction": ("extraction", "direction", "precision"),
-}
-
-
-def _lookup(data: dict[str, Any], key: str) -> tuple[float | None, str | None]:
-    """The value of a target, or None and the reason its section was skipped."""
-    node: Any = data
-    for part in _TARGET_PATHS[key]:
-        if isinstance(node, dict) and "skipped" in node:
-            return None, str(node["skipped"])
-        if not isinstance(node, dict) or part not in node:
-            return None, None
-        node = node[part]
-    return (float(node), None) if isinstance(node, int | float) else (None, None)
+        return judge(self.data)
 
 
 def _finite(value: Any) -> Any:
@@ -116,6 +85,8 @@ def evaluate(
     background_dir: Path | None = DEFAULT_BACKGROUND,
     every: int = RETRAIN_EVERY,
     started: float | None = None,
+    records_name: str = DEFAULT_RECORDS,
+    withhold: bool = False,
 ) -> EvalReport:
     """Run the labelled set and the real background (when present); measure everything.
 
@@ -123,10 +94,12 @@ def evaluate(
     the set is saved there and every candidate decided as labelled. Nothing is
     committed. ``started`` (a ``time.perf_counter()``) is when the run began,
     so that the report's ``seconds`` can include setting up that database.
+    ``records_name`` is the set's PubMed XML in ``eval_dir``; ``withhold``
+    keeps only aggregate figures (:func:`withhold_records`), for the sealed set.
     """
     started = time.perf_counter() if started is None else started
     matcher = Matcher.from_watchlist(watchlist)
-    loaded = load_set(eval_dir, background_dir)
+    loaded = load_set(eval_dir, background_dir, records_name)
     bg = loaded.background
     data: dict[str, Any] = {
         "set": str(eval_dir),
@@ -142,10 +115,47 @@ def evaluate(
         )
     else:
         data["gene_mentions"] = {"skipped": bg.skipped}
+    if withhold:
+        data = {**withhold_records(data), "withheld": SEALED_NOTE}
     data["seconds"] = round(time.perf_counter() - started, 2)
     report = EvalReport(data)
     data["targets"] = report.targets()
     return report
+
+
+SEALED_NOTE = "withheld: the sealed set is reported in aggregate only"
+# Report entries that name records (PMIDs, genes, their errors) or their words.
+_PER_RECORD = frozenset(
+    {
+        "matcher_missed",
+        "missed_positives",
+        "errors",
+        "background_positions",
+        "candidate_pairs",
+        "candidates_without_hand_label",
+        "false_positives",
+        "missed",
+        "top_features",
+    }
+)
+
+
+def withhold_records(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with every per-record entry replaced by how many entries it held.
+
+    The sealed set's records and labels must never be read to fix failures, so
+    its report carries no PMID, no per-record error and no word of its text.
+    """
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _PER_RECORD:
+            count = len(value) if isinstance(value, list) else None
+            out[key] = {"withheld": SEALED_NOTE, "count": count}
+        elif isinstance(value, dict):
+            out[key] = withhold_records(value)
+        else:
+            out[key] = value
+    return out
 
 
 def _replay(
@@ -167,14 +177,20 @@ def _replay(
     )
     data["candidates"] = _pool_summary(pool, loaded.labels)
     tail: list[TailUnit] | None = None
+    queued = [(p.pmid, p.gene) for p in pool]
     if bg.skipped is None:
         data["background"].update(_background_summary(pool, bg))
         sources = {r.pmid: BACKGROUND for r in loaded.background_records}
         sources.update({r.pmid: LABELLED for r in loaded.records})
-        tail = unqueued_units(
-            records=sources, queued=((p.pmid, p.gene) for p in pool), labels=set_labels
-        )
-    data["ranking"] = ranking_views(pool, tail, skipped=bg.skipped, every=every)
+        tail = unqueued_units(records=sources, queued=queued, labels=set_labels)
+    labelled_tail = unqueued_units(
+        records={r.pmid: LABELLED for r in loaded.records}, queued=queued, labels=loaded.labels
+    )
+    data["ranking"] = ranking_views(
+        pool, tail, skipped=bg.skipped, every=every, labelled_tail=labelled_tail
+    )
+    data["replay"] = curator_replay([p for p in pool if p.source == LABELLED])
+    data["rule_scores"] = rule_score_ties(session=session, pmids=(r.pmid for r in loaded.records))
     data["extraction"] = extraction_precision(session=session, labels=loaded.labels)
     data["production_model"] = _production_model(session, pool)
 

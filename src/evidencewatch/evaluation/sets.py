@@ -27,6 +27,12 @@ from evidencewatch.pubmed.records import PubmedRecord
 REPO = CHECKOUT
 DEFAULT_SET = REPO / "tests" / "eval"
 DEFAULT_BACKGROUND = REPO.parent / "shared" / "pubmed"
+DEFAULT_RECORDS = "labelled.xml"
+# The sealed set (issue #10): written by someone who never saw this code, read only by
+# `evidencewatch eval --sealed` and the one test that records its figures. Its records
+# are `records.xml`; it has no background of its own.
+SEALED_SET = DEFAULT_SET / "sealed"
+SEALED_RECORDS = "records.xml"
 
 
 def load_records(path: Path) -> list[PubmedRecord]:
@@ -85,7 +91,9 @@ class Background:
 def load_background_set(eval_dir: Path, background_dir: Path | None) -> Background:
     """The background records and ``shared_labels.tsv``; both are needed, or neither is used."""
     labels_path = eval_dir / "shared_labels.tsv"
-    if background_dir is None or not background_dir.is_dir():
+    if background_dir is None:
+        return Background(skipped="no background: the set is measured on its own records")
+    if not background_dir.is_dir():
         return Background(skipped=f"the real background corpus is not at {background_dir}")
     if not labels_path.is_file():
         return Background(skipped=f"no hand labels for the background at {labels_path}")
@@ -112,10 +120,13 @@ class EvalSet:
         return self.labels.merged(self.background.labels)
 
 
-def load_set(eval_dir: Path, background_dir: Path | None) -> EvalSet:
-    """``labels.tsv`` and ``labelled.xml`` of ``eval_dir``, and the background when present."""
+def load_set(
+    eval_dir: Path, background_dir: Path | None, records_name: str = DEFAULT_RECORDS
+) -> EvalSet:
+    """``labels.tsv`` and the records (``labelled.xml``) of ``eval_dir``, and the background
+    when present."""
     labels = load_labels(eval_dir / "labels.tsv")
-    records = load_records(eval_dir / "labelled.xml")
+    records = load_records(eval_dir / records_name)
     background = load_background_set(eval_dir, background_dir)
     labelled_pmids = {r.pmid for r in records}
     return EvalSet(

@@ -53,7 +53,7 @@ class CandidateDraft:
     snippets: tuple[Snippet, ...]  # sentences where the gene meets a cue, best first, <= 5
     # {"resistance","sensitivity","therapy","disease","aliases"} -> watchlist terms found
     matched_terms: dict[str, list[str]]
-    score: float  # 0..100, exactly the sum of the reasons' weights
+    score: float  # 0..100, a logistic of the reasons' weights (matching.scoring)
     reasons: tuple[Reason, ...]
     extraction: Extraction
 

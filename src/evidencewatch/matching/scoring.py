@@ -1,15 +1,33 @@
 """The rule score of a candidate: every point comes from a :class:`Reason`.
 
-The weights are in :data:`WEIGHTS`. The sum is clipped to 0..100 and the clipping
-itself is a reason (``score_clip``), so the reasons always add up to the score
-exactly. Breast context is a disease term in title/abstract or the MeSH heading
+The weights are in :data:`WEIGHTS`; the reasons' weights add up to the candidate's
+*points*. The score is a logistic of the points, never clipped, on 0..100 for
+display: ``100 / (1 + exp(-(strength - POINTS_CENTER) / POINTS_SCALE))``. A clipped
+sum made every strong candidate 100.0 and left their order to the database's id;
+the logistic keeps them apart.
+
+``strength`` is the points plus a tie-break below half a point (every weight is
+a multiple of 5, so it never reorders different points), so that candidates
+with different evidence never share a score. Among equal points, in this order:
+more supporting sentences, more mentions of the gene, then the present reasons
+by :data:`TIE_PRECEDENCE` (a heavier positive reason wins, a heavier penalty
+loses). See :func:`evidence_strength`.
+
+Stored candidates are rescored from their stored reasons alone
+(:func:`evidence_from_reasons`): the weights give the points, and the details of
+``gene_mentioned`` and ``supporting_sentences`` give the two counts.
+
+Breast context is a disease term in title/abstract or the MeSH heading
 (any heading containing the watchlist's ``disease_mesh``, e.g. "Breast Neoplasms").
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from evidencewatch.matching.analysis import Analysis, Mention
 from evidencewatch.matching.cell_lines import find_cell_lines
@@ -52,7 +70,26 @@ WEIGHTS: dict[str, float] = {
     "status_label_only": -20.0,
 }
 SUPPORTING_SENTENCES_CAP = 3  # at most 3 extra sentences count (+15)
-SCORE_MIN, SCORE_MAX = 0.0, 100.0
+SCORE_MIN, SCORE_MAX = 0.0, 100.0  # the score's range (the logistic never reaches either end)
+# Where the logistic crosses 50, and how many points take it from 50 to 73: a strong
+# primary paper (about 100 points) scores about 92, the same as a review (80) about 82.
+POINTS_CENTER = 50.0
+POINTS_SCALE = 20.0
+# Counts above this tie-break alike; no abstract has 99 supporting sentences.
+COUNT_CAP = 99
+# Reasons that are bookkeeping or the learned model's, not evidence.
+NOT_EVIDENCE = frozenset({"score_clip"})
+MODEL_PREFIX = "model:"
+# The last tie-break: which reasons are present, heaviest first (declaration order
+# among equal weights). The two counted reasons are tie-breaks of their own.
+TIE_PRECEDENCE: tuple[str, ...] = tuple(
+    sorted(
+        (f for f in WEIGHTS if f not in ("gene_mentioned", "supporting_sentences")),
+        key=lambda f: -abs(WEIGHTS[f]),
+    )
+)
+_MENTIONS = re.compile(r" named (\d+)x as ")
+_SUPPORTING = re.compile(r"^(\d+) supporting sentences")
 _NO_DATA_TYPES = frozenset(
     {"Comment", "Editorial", "Letter", "News", "Published Erratum", "Newspaper Article"}
 )
@@ -61,8 +98,89 @@ _NO_DATA_TYPES = frozenset(
 @dataclass(frozen=True, slots=True)
 class Reason:
     feature: str  # e.g. "gene_in_title", "no_breast_context"
-    weight: float  # its contribution to the score (+/-)
+    weight: float  # its contribution to the points (+/-)
     detail: str  # human text
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the rule score is a function of: the points, two counts and the reasons present."""
+
+    points: float
+    supporting: int
+    mentions: int
+    features: frozenset[str]
+
+    @property
+    def strength(self) -> float:
+        return evidence_strength(self.points, self.supporting, self.mentions, self.features)
+
+    @property
+    def score(self) -> float:
+        return score_of_strength(self.strength)
+
+
+def evidence_strength(
+    points: float, supporting: int, mentions: int, features: Iterable[str]
+) -> float:
+    """The points plus a tie-break in (0, 0.5): supporting sentences, then mentions, then reasons.
+
+    Each level moves the value by less than one step of the level above, so the
+    order is lexicographic: (points, supporting, mentions, reasons present).
+    """
+    present = set(features)
+    flags = sum(
+        math.copysign(2.0 ** -(rank + 1), WEIGHTS[f])
+        for rank, f in enumerate(TIE_PRECEDENCE)
+        if f in present
+    )  # in (-1, 1), distinct for every set of reasons
+    n_supporting = min(max(supporting, 1), COUNT_CAP)
+    n_mentions = min(max(mentions, 1), COUNT_CAP)
+    return points + (n_supporting + n_mentions / 100 + flags / 200) / 200
+
+
+def score_of_strength(strength: float) -> float:
+    """The 0..100 score of an evidence strength: a logistic, monotone and never clipped."""
+    return 100.0 / (1.0 + math.exp(-(strength - POINTS_CENTER) / POINTS_SCALE))
+
+
+def strength_of_score(score: float) -> float:
+    """The inverse of :func:`score_of_strength` (for scores stored before it, clamped)."""
+    share = min(max(score / 100.0, 1e-6), 1.0 - 1e-6)
+    return POINTS_CENTER + POINTS_SCALE * math.log(share / (1.0 - share))
+
+
+def evidence_from_reasons(reasons: Iterable[Mapping[str, Any]]) -> Evidence | None:
+    """The evidence of stored reasons, or None when they are not the matcher's.
+
+    Reasons written before the logistic score carry a ``score_clip`` entry; it is
+    bookkeeping and left out, so the points are the unclipped sum.
+    """
+    points = 0.0
+    supporting = mentions = 1
+    features: set[str] = set()
+    for reason in reasons:
+        feature = str(reason.get("feature") or "")
+        if feature in NOT_EVIDENCE or feature.startswith(MODEL_PREFIX):
+            continue
+        if feature not in WEIGHTS:
+            return None
+        points += float(reason.get("weight") or 0.0)
+        features.add(feature)
+        detail = str(reason.get("detail") or "")
+        if feature == "gene_mentioned" and (m := _MENTIONS.search(detail)):
+            mentions = int(m.group(1))
+        elif feature == "supporting_sentences" and (m := _SUPPORTING.search(detail)):
+            supporting = int(m.group(1))
+    if "gene_mentioned" not in features:
+        return None
+    return Evidence(points, supporting, mentions, frozenset(features))
+
+
+def rescore_reasons(reasons: Iterable[Mapping[str, Any]]) -> float | None:
+    """The rule score of stored reasons, or None when they are not the matcher's."""
+    evidence = evidence_from_reasons(reasons)
+    return None if evidence is None else evidence.score
 
 
 class _Reasons:
@@ -86,7 +204,7 @@ def rule_score(
     disease: Sequence[str],
     therapy_classes: Mapping[str, str],
 ) -> tuple[float, tuple[Reason, ...]]:
-    """The clipped score and the reasons that add up to it exactly.
+    """The score (a logistic of the points) and the reasons whose weights are the points.
 
     ``disease``: the breast-cancer terms and MeSH headings found in the record;
     ``therapy_classes``: from :func:`therapy_class_table`.
@@ -106,13 +224,13 @@ def rule_score(
         )
     if all(m.status_label for m in mentions):
         reasons.add("status_label_only", f"{gene} only as a status label ('{surfaces[0]}-...')")
-    total = sum(r.weight for r in reasons.items)
-    clipped = min(max(total, SCORE_MIN), SCORE_MAX)
-    if clipped != total:
-        reasons.items.append(
-            Reason("score_clip", clipped - total, f"sum {total:g} clipped to {clipped:g}")
-        )
-    return clipped, tuple(reasons.items)
+    evidence = Evidence(
+        points=sum(r.weight for r in reasons.items),
+        supporting=n_supporting,
+        mentions=len(mentions),
+        features=frozenset(r.feature for r in reasons.items),
+    )
+    return evidence.score, tuple(reasons.items)
 
 
 def _cue_reasons(

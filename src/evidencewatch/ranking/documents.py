@@ -12,15 +12,26 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from evidencewatch.matching.scoring import MODEL_PREFIX, NOT_EVIDENCE, rescore_reasons
 from evidencewatch.pubmed.records import title_and_abstract
 from evidencewatch.storage.models import Candidate, Paper
 
 TARGET_TOKEN = "GENE_TARGET"
 OTHER_TOKEN = "GENE_OTHER"
-# Reasons the model writes itself; a document never learns from the previous model's output.
-MODEL_PREFIX = "model:"
-# Reason features that are bookkeeping, not evidence.
-_IGNORED_REASONS = frozenset({"score_clip"})
+# MODEL_PREFIX marks the reasons the model writes itself: a document never learns from
+# the previous model's output, nor from bookkeeping reasons (NOT_EVIDENCE).
+__all__ = [
+    "MODEL_PREFIX",
+    "OTHER_TOKEN",
+    "TARGET_TOKEN",
+    "Doc",
+    "candidate_doc",
+    "current_rule_score",
+    "gene_forms_by_pmid",
+    "make_doc",
+    "normalise_genes",
+    "paper_text",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +40,7 @@ class Doc:
 
     text: str
     reasons: frozenset[str] = frozenset()
-    rule_score: float = 0.0  # the matcher's 0..100 score
+    rule_score: float = 0.0  # the matcher's 0..100 score, as matching.scoring computes it now
 
 
 def _surface_regex(forms: Iterable[str]) -> re.Pattern[str] | None:
@@ -80,7 +91,7 @@ def make_doc(
         for r in reasons
         if r.get("feature")
         and not str(r["feature"]).startswith(MODEL_PREFIX)
-        and r["feature"] not in _IGNORED_REASONS
+        and r["feature"] not in NOT_EVIDENCE
     )
     return Doc(text=body, reasons=names, rule_score=float(rule_score))
 
@@ -93,6 +104,16 @@ def gene_forms_by_pmid(candidates: Iterable[Candidate]) -> dict[int, list[str]]:
     return out
 
 
+def current_rule_score(candidate: Candidate) -> float:
+    """The candidate's rule score as the matcher scores today, from its stored reasons.
+
+    A candidate stored under an older rule score (clipped at 100) gets today's
+    from its reasons; one whose reasons the matcher did not write keeps its own.
+    """
+    rescored = rescore_reasons(candidate.reasons)
+    return candidate.rule_score if rescored is None else rescored
+
+
 def candidate_doc(candidate: Candidate, paper: Paper, other_forms: Sequence[str] = ()) -> Doc:
     """The document of a stored candidate of ``paper``."""
     return make_doc(
@@ -102,5 +123,5 @@ def candidate_doc(candidate: Candidate, paper: Paper, other_forms: Sequence[str]
         snippets=candidate.snippets,
         reasons=candidate.reasons,
         other_forms=other_forms,
-        rule_score=candidate.rule_score,
+        rule_score=current_rule_score(candidate),
     )

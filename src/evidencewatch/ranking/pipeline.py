@@ -10,6 +10,10 @@ features of each candidate (paper x gene):
   ``rule:status_label_only``...), the transparent features of the matcher, and
   the rule score itself (``rule:score``, scaled to 0..1).
 
+With ``rule_features=False`` the second block is left out and the model reads
+the text alone (see :mod:`evidencewatch.ranking.blend`, which combines it with
+the rule score).
+
 Explanations: :meth:`RankPipeline.explain` gives up to :data:`MAX_EXPLANATIONS`
 entries ``{"feature": "model:+term", "weight": +x, "detail": ...}`` (or
 ``model:-term``): the features with the largest contribution coef x value to a
@@ -34,6 +38,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 from sqlmodel import Session, col, select
 
+from evidencewatch.ranking.blend import choose_order, rule_only
 from evidencewatch.ranking.documents import MODEL_PREFIX, Doc
 from evidencewatch.ranking.tokens import analyze
 from evidencewatch.storage.models import RankModel
@@ -42,6 +47,9 @@ MAX_EXPLANATIONS = 5
 RULE_SCORE_FEATURE = "rule:score"
 C_GRID = (0.5, 1.0, 2.0, 5.0, 10.0)
 DEFAULT_C = 2.0
+# Cross-validation (C, the blend, the held-out check) needs this many of each class.
+CV_MIN_PER_CLASS = 5
+CV_FOLDS = 5
 
 
 @dataclass
@@ -50,6 +58,8 @@ class RankPipeline:
 
     c: float = DEFAULT_C
     min_df: int = 1
+    # A class attribute as well as a field: models pickled before it read it from here.
+    rule_features: bool = True
     text_vec: TfidfVectorizer = field(init=False)
     reason_vec: DictVectorizer = field(init=False)
     clf: LogisticRegression = field(init=False)
@@ -65,6 +75,8 @@ class RankPipeline:
         texts = [d.text for d in docs]
         reasons = [
             {**{f"rule:{r}": 1.0 for r in d.reasons}, RULE_SCORE_FEATURE: d.rule_score / 100.0}
+            if self.rule_features
+            else {}
             for d in docs
         ]
         if fit:
@@ -83,6 +95,12 @@ class RankPipeline:
         if not docs:
             return np.zeros(0)
         return np.asarray(self.clf.predict_proba(self._matrix(docs, fit=False))[:, 1], dtype=float)
+
+    def log_odds(self, docs: Sequence[Doc]) -> npt.NDArray[np.float64]:
+        """The model's log-odds of acceptance: what the blend combines with the rule score."""
+        if not docs:
+            return np.zeros(0)
+        return np.asarray(self.clf.decision_function(self._matrix(docs, fit=False)), dtype=float)
 
     @property
     def feature_names(self) -> list[str]:
@@ -129,29 +147,86 @@ def _explanation(name: str, weight: float, coef: float, value: float) -> dict[st
 
 
 def fit_pipeline(
-    docs: Sequence[Doc], labels: Sequence[int], *, tune: bool = True
+    docs: Sequence[Doc],
+    labels: Sequence[int],
+    *,
+    tune: bool = True,
+    rule_scored: Sequence[bool] | None = None,
+    rule_features: bool = False,
 ) -> tuple[RankPipeline, dict[str, Any]]:
-    """Fit on ``docs``; with enough data pick C by cross-validated AUC and report it."""
+    """Fit on ``docs``; with enough data pick C by cross-validated AUC and choose the order.
+
+    The same out-of-fold predictions choose the blend with the rule score and
+    whether the queue uses it (:func:`~evidencewatch.ranking.blend.choose_order`),
+    reported as ``metrics["order"]``. ``rule_scored`` marks the docs that carry a
+    rule score (a seed paper with no candidate has none); only those take part
+    in that choice.
+
+    The model reads the text alone by default: the rule score enters the order
+    once, through the blend, with a weight checked on held-out decisions. A
+    model that reads the rule features too mostly re-learns them, and adds
+    nothing to the rule score in a blend: on the open set's 145 decisions
+    (5-fold CV, w chosen without the fold) the text-only model's blend reaches
+    held-out AP 0.967 at w = 0.3 against 0.955 for the rule score alone, while
+    the model with rule features gets w = 0.
+    """
     y = np.asarray(labels)
     n_min = int(min((y == 1).sum(), (y == 0).sum()))
     metrics: dict[str, Any] = {"c": DEFAULT_C}
-    if n_min >= 5:
-        folds = min(5, n_min)
-        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-        grid = C_GRID if tune else (DEFAULT_C,)
-        best: tuple[float, float] | None = None
-        for c in grid:
-            scores = np.zeros(len(y))
-            for train_idx, test_idx in splitter.split(np.zeros(len(y)), y):
-                part = RankPipeline(c=c).fit([docs[i] for i in train_idx], y[train_idx])
-                scores[test_idx] = part.predict_proba([docs[i] for i in test_idx])
-            auc = float(roc_auc_score(y, scores))
+    if n_min < CV_MIN_PER_CLASS:
+        choice = rule_only(
+            f"fewer than {CV_MIN_PER_CLASS} accepted or {CV_MIN_PER_CLASS} rejected decisions: "
+            "too few to check a learned order on held-out ones"
+        )
+    else:
+        folds = min(CV_FOLDS, n_min)
+        fold_of = _fold_ids(y, folds)
+        best: tuple[float, float, npt.NDArray[np.float64]] | None = None
+        for c in C_GRID if tune else (DEFAULT_C,):
+            logits = _out_of_fold(docs, y, fold_of, c=c, rule_features=rule_features)
+            auc = float(roc_auc_score(y, logits))
             if best is None or auc > best[1] + 1e-9:
-                best = (c, auc)
+                best = (c, auc, logits)
         assert best is not None
         metrics.update(c=best[0], cv_auc=round(best[1], 4), cv_folds=folds)
-    pipeline = RankPipeline(c=float(metrics["c"])).fit(docs, y)
+        keep = np.ones(len(y), dtype=bool) if rule_scored is None else np.asarray(rule_scored)
+        choice = choose_order(
+            best[2][keep],
+            [d.rule_score for d, k in zip(docs, keep, strict=True) if k],
+            y[keep],
+            fold_of[keep],
+        )
+    metrics["order"] = choice.as_json()
+    pipeline = RankPipeline(c=float(metrics["c"]), rule_features=rule_features).fit(docs, y)
     return pipeline, metrics
+
+
+def _fold_ids(y: npt.NDArray[Any], folds: int) -> npt.NDArray[np.int64]:
+    """The stratified fold (0..folds-1) that holds out each decision; seeded, reproducible."""
+    fold_of = np.zeros(len(y), dtype=np.int64)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    for f, (_, test_idx) in enumerate(splitter.split(np.zeros(len(y)), y)):
+        fold_of[test_idx] = f
+    return fold_of
+
+
+def _out_of_fold(
+    docs: Sequence[Doc],
+    y: npt.NDArray[Any],
+    fold_of: npt.NDArray[np.int64],
+    *,
+    c: float,
+    rule_features: bool,
+) -> npt.NDArray[np.float64]:
+    """Each decision's log-odds from a model fitted without its fold."""
+    logits = np.zeros(len(y))
+    for f in np.unique(fold_of):
+        train_idx = np.flatnonzero(fold_of != f)
+        test_idx = np.flatnonzero(fold_of == f)
+        part = RankPipeline(c=c, rule_features=rule_features)
+        part.fit([docs[int(i)] for i in train_idx], y[train_idx])
+        logits[test_idx] = part.log_odds([docs[int(i)] for i in test_idx])
+    return logits
 
 
 def dump_pipeline(pipeline: RankPipeline) -> bytes:

@@ -42,6 +42,8 @@ class TrainingSet:
     docs: list[Doc] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
     keys: list[tuple[int, str]] = field(default_factory=list)
+    # Whether each doc has a rule score: a seed paper with no candidate has none.
+    rule_scored: list[bool] = field(default_factory=list)
     n_accepted: int = 0
     n_seed: int = 0
     reject_reasons: Counter[str] = field(default_factory=Counter)
@@ -94,6 +96,7 @@ def training_set(*, session: Session) -> TrainingSet:
         ts.docs.append(candidate_doc(cand, paper, others.get(cand.pmid, ())))
         ts.labels.append(label)
         ts.keys.append((cand.pmid, cand.gene))
+        ts.rule_scored.append(True)
         if label:
             ts.n_accepted += 1
         else:
@@ -132,6 +135,7 @@ def _add_seed_positives(
             ts.docs.append(doc)
             ts.labels.append(1)
             ts.keys.append((pmid, gene))
+            ts.rule_scored.append(existing is not None)
             ts.n_seed += 1
 
 
@@ -156,7 +160,7 @@ def train(*, session: Session, now: datetime | None = None) -> RankModel | None:
     if ts.problem:
         log.warning("%s", ts.problem)
         return None
-    pipeline, fit_metrics = fit_pipeline(ts.docs, ts.labels)
+    pipeline, fit_metrics = fit_pipeline(ts.docs, ts.labels, rule_scored=ts.rule_scored)
     metrics: dict[str, Any] = {
         "n": len(ts.labels),
         "n_accepted": ts.n_accepted,
@@ -179,10 +183,12 @@ def train(*, session: Session, now: datetime | None = None) -> RankModel | None:
     session.add(model)
     session.flush()
     log.info(
-        "trained rank model %s on %d positives and %d negatives (cv AUC %s)",
+        "trained rank model %s on %d positives and %d negatives (cv AUC %s); queue order: %s (%s)",
         model.id,
         ts.n_positive,
         ts.n_negative,
         metrics.get("cv_auc", "n/a"),
+        metrics["order"]["in_use"],
+        metrics["order"]["why"],
     )
     return model

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from sqlmodel import Session, col, select
 
 from evidencewatch.pubmed.links import pubmed_url
+from evidencewatch.review.queue import QUEUE_ORDER
 from evidencewatch.storage.models import Candidate, Paper
 
 EXPORT_FIELDS = (
@@ -59,11 +60,11 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 def iter_candidates(
     *, session: Session, status: str = "all", batch: int = 1000
 ) -> Iterator[tuple[Candidate, Paper]]:
-    """Candidates with their papers, best score first, streamed in batches."""
+    """Candidates with their papers in the queue's order (best score first), in batches."""
     query = select(Candidate, Paper).join(Paper, col(Paper.pmid) == col(Candidate.pmid))
     if status != "all":
         query = query.where(Candidate.status == status)
-    query = query.order_by(col(Candidate.score).desc(), col(Candidate.id))
+    query = query.order_by(*QUEUE_ORDER)
     offset = 0
     while True:
         rows = session.exec(query.offset(offset).limit(batch)).all()
