@@ -11,7 +11,8 @@ from sqlmodel import Session
 from evidencewatch.config import load_settings
 from evidencewatch.jobs.overdue import GRACE, missed_scan, previous_fire_time
 from evidencewatch.jobs.schedule import cron_trigger
-from evidencewatch.jobs.status import collect_status, render_text
+from evidencewatch.jobs.status import collect_status
+from evidencewatch.jobs.status_text import render_text
 from evidencewatch.storage.db import init_db, make_engine
 from evidencewatch.storage.models import Scan
 from evidencewatch.web.routes.health import check_health
