@@ -24,8 +24,8 @@ def unresolved(pmid: int) -> UnresolvedLine:
 def report(**kw) -> StatusReport:
     return StatusReport(
         database="sqlite:///x.db",
-        schema_current="0004",
-        schema_head="0004",
+        schema_current="0005",
+        schema_head="0005",
         watermark=date(2026, 11, 20),
         **kw,
     )

@@ -18,7 +18,14 @@ from sqlmodel import Session, select
 
 from databases import _backends, make_test_database
 from evidencewatch.storage.db import ensure_current, head_revision, init_db, schema_revision
-from evidencewatch.storage.models import AuditEvent, Candidate, Paper, Scan, UnresolvedPmid
+from evidencewatch.storage.models import (
+    AuditEvent,
+    Candidate,
+    IntegrityNotice,
+    Paper,
+    Scan,
+    UnresolvedPmid,
+)
 
 FIRST = "0001"
 T0 = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
@@ -274,6 +281,27 @@ def test_0004_adds_the_unresolved_pmid_table_to_a_database_with_data(empty_engin
     with Session(engine) as session:
         row = session.get(UnresolvedPmid, 31000003)
         assert row is not None and row.resolved_at is None and row.attempts == 1
+
+
+def test_0005_adds_the_integrity_notice_table_to_a_database_with_data(empty_engine):
+    engine = empty_engine
+    init_db(engine, FIRST)
+    insert_data_at_first_revision(engine)
+    init_db(engine, "0004")
+    columns = column_names(engine)
+    before = snapshot(engine, columns)
+    assert "integrity_notice" not in columns
+
+    init_db(engine, "0005")
+
+    assert schema_revision(engine) == "0005"
+    assert snapshot(engine, columns) == before
+    with Session(engine) as session:
+        session.add(IntegrityNotice(pmid=31000001, kind="retracted", notice_pmid=31999999))
+        session.commit()
+    with Session(engine) as session:
+        notice = session.exec(select(IntegrityNotice)).one()
+        assert (notice.pmid, notice.kind, notice.state) == (31000001, "retracted", "open")
 
 
 def test_running_init_on_a_current_database_changes_nothing(empty_engine):

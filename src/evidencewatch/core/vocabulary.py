@@ -181,3 +181,22 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "evidence_level",
     "statement",
 )
+
+
+class IntegrityKind(enum.StrEnum):
+    """What PubMed now says about a paper the evidence rests on (the integrity watch)."""
+
+    retracted = "retracted"  # PublicationType "Retracted Publication" or RetractionIn
+    concern = "concern"  # ExpressionOfConcernIn
+    erratum = "erratum"  # ErratumIn
+    updated = "updated"  # UpdateIn: a newer version or a replacement
+    deleted = "deleted"  # efetch no longer serves the PMID, or a DeleteCitation names it
+    revised = "revised"  # any other revision: DateRevised newer than the stored record
+
+
+class IntegrityState(enum.StrEnum):
+    """What a curator made of an integrity notice; nothing is withdrawn without them."""
+
+    open = "open"
+    confirmed = "confirmed"  # the evidence on the paper is withdrawn
+    dismissed = "dismissed"  # kept, with the curator's note

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from evidencewatch.core.timeutil import utcnow
-from evidencewatch.core.vocabulary import Role, Status
+from evidencewatch.core.vocabulary import IntegrityState, Role, Status
 
 
 def _json_column(nullable: bool = False) -> Any:
@@ -244,3 +244,32 @@ class RankModel(SQLModel, table=True):
     decisions_seen: int = 0  # decided candidates when trained, to know when to retrain
     metrics: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column())
     blob: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+
+
+class IntegrityNotice(SQLModel, table=True):
+    """A change PubMed reports on a paper the evidence rests on: one row per (paper, kind, notice).
+
+    Written by the integrity watch (``recheck``) and by scans and imports that bring a
+    paper in already carrying a notice. It is never acted on automatically: a curator
+    confirms it (the paper's evidence is withdrawn) or dismisses it with a note.
+    """
+
+    __tablename__ = "integrity_notice"
+    __table_args__ = (
+        sa.UniqueConstraint("pmid", "kind", "notice_pmid", name="uq_integrity_notice"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    pmid: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False, index=True))
+    kind: str  # IntegrityKind
+    notice_pmid: int = Field(default=0, sa_column=sa.Column(sa.BigInteger, nullable=False))
+    notice_date: date | None = None
+    detail: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    # A hash of the stored record before a revision replaced it ("revised", "updated").
+    previous_hash: str = ""
+    detected_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False, index=True))
+    detected_by: str = ""  # "recheck:<run>", "scan:<id>", "import:<file>"
+    state: str = IntegrityState.open.value
+    resolved_by: str | None = None
+    resolved_at: datetime | None = Field(default=None, sa_column=_tz_column())
+    note: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
