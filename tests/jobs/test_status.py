@@ -354,3 +354,15 @@ def test_max_scan_age_is_twice_the_cron_interval_or_48_hours():
     assert max_scan_age(hourly, NOW) == timedelta(hours=2)
     assert max_scan_age(load_settings(env={}, scan_cron=""), NOW) == timedelta(hours=48)
     assert max_scan_age(None, NOW) == timedelta(hours=48)
+
+
+def test_healthz_of_a_newer_database_says_upgrade_evidencewatch_not_init(tmp_path: Path, settings):
+    engine = make_engine(f"sqlite:///{tmp_path / 'ew.db'}")
+    init_db(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+    status, body = check_health(engine, settings, NOW)
+    assert (status, body["status"]) == (200, "degraded")
+    advice = " ".join(body["problems"])
+    assert "written by a newer evidencewatch (schema 9999" in advice
+    assert "upgrade evidencewatch" in advice and "evidencewatch init" not in advice

@@ -31,7 +31,7 @@ from evidencewatch.config import Settings
 from evidencewatch.core.errors import ConfigError
 from evidencewatch.core.timeutil import as_utc, utcnow
 from evidencewatch.jobs.overdue import MissedScan, missed_scan
-from evidencewatch.storage.db import head_revision, schema_revision
+from evidencewatch.storage.db import head_revision, schema_problem, schema_revision
 from evidencewatch.storage.models import Scan
 
 router = APIRouter()
@@ -99,10 +99,10 @@ def check_health(
         problems.append("no scan has succeeded yet")
     if missed is not None:
         problems.append(missed.describe())
-    if body["schema"] != head:
-        problems.append(
-            f"schema {body['schema']} is not the current {head}: run evidencewatch init"
-        )
+    schema_advice = schema_problem(engine, body["schema"])
+    if schema_advice is not None:
+        # The same words as the CLI: a newer database needs a newer evidencewatch, not init.
+        problems.append(schema_advice)
     body.update(
         status="degraded" if problems else "ok",
         schema_head=head,
