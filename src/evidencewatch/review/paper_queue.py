@@ -1,0 +1,111 @@
+"""The queue one row per paper: its candidate genes together, the paper ranked by its best one.
+
+The order is the queue's one order (:data:`~evidencewatch.review.queue.QUEUE_ORDER`)
+applied to papers: a paper ranks where its best candidate would, so the paper
+view and the candidate view walk the evidence in the same order. The filters
+are the candidate queue's: a paper is listed when any of its candidates
+matches, and shows the candidates that match.
+
+Service functions take a keyword-only ``session`` and never commit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import orm
+from sqlmodel import Session, col, func, select
+
+from evidencewatch.review.queue import (
+    QUEUE_ORDER,
+    Blind,
+    QueueItem,
+    queue_conditions,
+    queue_items,
+)
+from evidencewatch.storage.models import Candidate
+
+_CHIP_COLUMNS = tuple(
+    getattr(Candidate, name) for name in ("id", "pmid", "gene", "status", "score", "version")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperItem:
+    """One paper of the queue: the row of its best candidate, and all its matching candidates."""
+
+    best: QueueItem
+    candidates: list[Candidate]
+
+    @property
+    def genes(self) -> list[str]:
+        return [c.gene for c in self.candidates]
+
+
+@dataclass(frozen=True, slots=True)
+class PaperPage:
+    items: list[PaperItem]
+    total: int  # papers
+    candidates: int  # candidates on those papers that match the filters
+    page: int
+    pages: int
+    per_page: int = 50
+
+
+def paper_queue(
+    *,
+    session: Session,
+    status: str = "pending",
+    gene: str | None = None,
+    therapy_class: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    page: int = 1,
+    per_page: int = 50,
+    blind: Blind | None = None,
+) -> PaperPage:
+    """One page of papers, each ranked by its best matching candidate."""
+    per_page = min(max(per_page, 1), 500)
+    conditions = queue_conditions(status, gene, therapy_class, since, until, blind)
+    counted = session.exec(
+        select(func.count(func.distinct(Candidate.pmid)), func.count())
+        .select_from(Candidate)
+        .where(*conditions)
+    ).one()
+    total, n_candidates = int(counted[0]), int(counted[1])
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    # Each paper's best candidate is the first of its candidates in queue order.
+    ranked = (
+        select(
+            col(Candidate.id).label("id"),
+            col(Candidate.score).label("score"),
+            func.row_number()
+            .over(partition_by=col(Candidate.pmid), order_by=QUEUE_ORDER)
+            .label("rank"),
+        )
+        .where(*conditions)
+        .subquery()
+    )
+    best_ids = session.exec(
+        select(ranked.c.id)
+        .where(ranked.c.rank == 1)
+        .order_by(ranked.c.score.desc(), ranked.c.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    best = queue_items(session, list(best_ids))
+    pmids = [item.candidate.pmid for item in best]
+    chips = session.exec(
+        select(Candidate)
+        .where(col(Candidate.pmid).in_(pmids), *conditions)
+        .order_by(*QUEUE_ORDER)
+        .options(orm.load_only(*_CHIP_COLUMNS))
+    ).all()
+    by_paper: dict[int, list[Candidate]] = {pmid: [] for pmid in pmids}
+    for chip in chips:
+        by_paper[chip.pmid].append(chip)
+    items = [PaperItem(item, by_paper[item.candidate.pmid]) for item in best]
+    return PaperPage(items, total, n_candidates, page, pages, per_page)
