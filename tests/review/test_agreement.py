@@ -1,4 +1,4 @@
-"""Cohen's kappa between curators in dual review (review.agreement), against hand-computed values."""
+"""Cohen's kappa between curators in dual review (review.agreement), against hand computation."""
 
 from __future__ import annotations
 

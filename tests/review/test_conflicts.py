@@ -90,7 +90,7 @@ def test_a_curator_cannot_resolve_and_a_note_is_required(session, conflicted):
 def test_resolving_a_candidate_that_is_not_in_conflict_says_so(session):
     cid = make_candidate(session, None, "ESR1").id
     cast(session, cid, "alice", "accept")
-    with pytest.raises(InvalidDecision, match="not in conflict.*1 standing vote"):
+    with pytest.raises(InvalidDecision, match=r"not in conflict.*1 standing vote"):
         conflicts.resolve(
             session=session,
             candidate_id=cid,

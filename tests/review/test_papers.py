@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from sqlmodel import select
 
 from evidencewatch.core.errors import InvalidDecision, NotFound
@@ -46,7 +45,7 @@ def test_accept_paper_accepts_every_undecided_gene_and_skips_the_decided(session
 
 
 def test_accept_paper_needs_a_statement_and_keeps_each_gene(session, paper):
-    with pytest.raises(InvalidDecision, match="statement.*ESR1, ERBB2"):
+    with pytest.raises(InvalidDecision, match=r"statement.*ESR1, ERBB2"):
         papers.accept_paper(session=session, mode="single", pmid=paper.pmid, actor="a", edits={})
     with pytest.raises(InvalidDecision, match="gene"):
         papers.accept_paper(
@@ -77,7 +76,7 @@ def test_in_dual_mode_a_paper_decision_is_one_vote_per_gene(session, paper):
     )
     assert [o.state for o in first.done] == [votes.WAITING, votes.WAITING]
     assert first.describe("reject").startswith("Voted to reject ESR1, ERBB2")
-    with pytest.raises(InvalidDecision, match="no gene left for you.*you voted already"):
+    with pytest.raises(InvalidDecision, match=r"no gene left for you.*you voted already"):
         papers.reject_paper(
             session=session, mode="dual", pmid=paper.pmid, actor="alice", reason="duplicate"
         )

@@ -60,7 +60,7 @@ def test_only_the_deciders_own_latest_decision_within_the_window_can_be_undone(s
     decisions.reject(
         session=session, candidate_id=cid, actor="alice", expected_version=1, reason="duplicate"
     )
-    with pytest.raises(UndoRefused, match="alice's.*not yours"):
+    with pytest.raises(UndoRefused, match=r"alice's.*not yours"):
         undo(session=session, candidate_id=cid, actor="bob", minutes=10)
     session.execute(
         sa.update(AuditEvent)

@@ -84,7 +84,7 @@ def test_accept_against_reject_is_a_conflict_and_leaves_the_candidate_undecided(
 def test_the_same_curator_cannot_vote_twice(session):
     cand = make_candidate(session, None, "ESR1")
     cast(session, cand.id, "alice", "accept")
-    with pytest.raises(votes.AlreadyVoted, match="alice.*already voted accept.*undo"):
+    with pytest.raises(votes.AlreadyVoted, match=r"alice.*already voted accept.*undo"):
         cast(session, cand.id, "alice", "reject")
     assert len(votes.active_votes(session=session, candidate_id=cand.id)) == 1
 
