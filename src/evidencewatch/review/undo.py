@@ -44,36 +44,46 @@ def undo(*, session: Session, candidate_id: int, actor: str, minutes: int) -> st
     """Take back ``actor``'s last decision or vote on the candidate; returns what was undone."""
     candidate = get_candidate(session=session, candidate_id=candidate_id, fresh=True)
     now = utcnow()
-    window = timedelta(minutes=minutes)
-    last = _last_event(session, candidate_id)
-    vote = _standing_vote(session, candidate_id, actor)
-    if last is not None and last.action in UNDOABLE and actor in _actors(last.actor):
-        _check_window(last.at, now, window, f"your {last.action} of #{candidate_id}")
-        _revert(session, candidate, last, actor, now)
-        if vote is not None and "," in last.actor:  # the decision two agreeing votes made
-            vote.withdrawn_at = now
-            session.add(vote)
-            session.flush()
-            return f"undid your vote and the {last.action} it completed on #{candidate_id}"
-        return f"undid your {last.action} of #{candidate_id}"
-    if vote is not None and candidate.status in UNDECIDED:
-        _check_window(vote.cast_at, now, window, f"your {vote.decision} vote on #{candidate_id}")
+    event, vote = _plan(session, candidate, actor, now, timedelta(minutes=minutes))
+    if event is not None:
+        _revert(session, candidate, event, actor, now)
+    if vote is not None:
         vote.withdrawn_at = now
         session.add(vote)
         session.flush()
-        return f"withdrew your {vote.decision} vote on #{candidate_id}"
-    raise UndoRefused(_why_not(candidate, last, actor))
+    if event is not None and vote is not None:
+        return f"undid your vote and the {event.action} it completed on #{candidate_id}"
+    if event is not None:
+        return f"undid your {event.action} of #{candidate_id}"
+    assert vote is not None
+    return f"withdrew your {vote.decision} vote on #{candidate_id}"
 
 
 def undoable(*, session: Session, candidate_id: int, actor: str, minutes: int) -> bool:
-    """Whether :func:`undo` would succeed now (for showing an undo button)."""
+    """Whether :func:`undo` would take something back now (for showing an undo button)."""
+    candidate = get_candidate(session=session, candidate_id=candidate_id)
     try:
-        with session.begin_nested() as nested:
-            undo(session=session, candidate_id=candidate_id, actor=actor, minutes=minutes)
-            nested.rollback()
-    except InvalidDecision:
+        _plan(session, candidate, actor, utcnow(), timedelta(minutes=minutes))
+    except UndoRefused:
         return False
     return True
+
+
+def _plan(
+    session: Session, candidate: Candidate, actor: str, now: datetime, window: timedelta
+) -> tuple[AuditEvent | None, ReviewVote | None]:
+    """(the decision event to revert, the vote to withdraw); UndoRefused says why neither."""
+    cid = candidate.id
+    last = _last_event(session, cid)  # type: ignore[arg-type]
+    vote = _standing_vote(session, cid, actor)  # type: ignore[arg-type]
+    if last is not None and last.action in UNDOABLE and actor in _actors(last.actor):
+        _check_window(last.at, now, window, f"your {last.action} of #{cid}")
+        # A decision two agreeing votes made: the actor's vote goes with it.
+        return last, (vote if vote is not None and "," in last.actor else None)
+    if vote is not None and candidate.status in UNDECIDED:
+        _check_window(vote.cast_at, now, window, f"your {vote.decision} vote on #{cid}")
+        return None, vote
+    raise UndoRefused(_why_not(candidate, last, actor))
 
 
 def _actors(actor: str) -> list[str]:
