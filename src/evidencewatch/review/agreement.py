@@ -82,7 +82,7 @@ def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> Kappa:
     warning = None
     if n < KAPPA_MIN_SHARED:
         plural = "s" if n != 1 else ""
-        warning = f"only {n} shared decision{plural} (under {KAPPA_MIN_SHARED}): not reliable yet"
+        warning = f"only {n} shared decision{plural}, under {KAPPA_MIN_SHARED}: not reliable yet"
     if expected >= 1.0:
         why = "undefined: both curators chose one category only (" + labels[0] + ")"
         return Kappa(None, n, observed, f"{why}; {warning}" if warning else why)
