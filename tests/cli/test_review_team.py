@@ -110,3 +110,14 @@ def test_undo_takes_back_the_shell_users_decision_once(run, two, session: Sessio
     assert refused.exit_code == 2 and "bob's" in refused.stderr and "not yours" in refused.stderr
     actions = [e.action for e in session.exec(AuditEvent.__table__.select()).all()]
     assert actions.count("undone") == 1
+
+
+def test_in_dual_mode_review_list_leaves_out_what_you_voted_on(run, two, dual):
+    assert (
+        run("review", "reject", str(two[0]), "--reason", "duplicate", "--as", "alice").exit_code
+        == 0
+    )
+    mine = json.loads(run("review", "list", "--json", "--as", "alice").output)
+    theirs = json.loads(run("review", "list", "--json", "--as", "bob").output)
+    assert [r["id"] for r in mine] == [two[1]]
+    assert [r["id"] for r in theirs] == [two[0], two[1]]

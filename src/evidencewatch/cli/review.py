@@ -31,11 +31,12 @@ from evidencewatch.core.vocabulary import (
     EVIDENCE_LEVELS,
     REJECT_REASON_LABELS,
     THERAPY_CLASSES,
+    ReviewMode,
     Status,
 )
 from evidencewatch.review import decisions, team
 from evidencewatch.review.detail import candidate_detail, get_candidate
-from evidencewatch.review.queue import queue
+from evidencewatch.review.queue import Blind, queue
 from evidencewatch.storage.db import session_scope
 from evidencewatch.storage.models import Candidate
 
@@ -77,6 +78,7 @@ def decision_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--therapy", help="Only this therapy class (e.g. endocrine).")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 500))
 @click.option("--json", "as_json", is_flag=True, help="One JSON array instead of a table.")
+@click.option("--as", "actor", help="Dual review: whose votes to leave out (default: $USER).")
 @pass_app
 @handle_errors
 def list_(
@@ -86,6 +88,7 @@ def list_(
     therapy: str | None,
     limit: int,
     as_json: bool,
+    actor: str | None,
 ) -> None:
     """Candidates best score first.
 
@@ -94,8 +97,16 @@ def list_(
         evidencewatch review list --gene ESR1 --limit 20
     """
     with session_scope(app.ready_engine()) as session:
+        # Dual review: what this curator voted on, and conflicts, are not theirs to decide.
+        dual = app.settings.review_mode == ReviewMode.dual
+        blind = Blind(acting(session, actor)[0]) if dual else None
         page = queue(
-            session=session, status=status, gene=gene, therapy_class=therapy, per_page=limit
+            session=session,
+            status=status,
+            gene=gene,
+            therapy_class=therapy,
+            per_page=limit,
+            blind=blind,
         )
     rows = [
         {

@@ -149,7 +149,12 @@ def conflicts_page(request: Request, session: SessionDep, user: Reader) -> Respo
     """Dual review's conflicts, best first; editors resolve them here."""
     items = conflicts.conflicts(session=session)
     may_resolve = user is not None and user.role in conflicts.EDITOR_ROLES
-    return render(request, "web/conflicts.html", {"conflicts": items, "may_resolve": may_resolve})
+    context = {
+        "conflicts": items,
+        "may_resolve": may_resolve,
+        "undo_offer": take_undo_offer(request),
+    }
+    return render(request, "web/conflicts.html", context)
 
 
 @router.post("/conflicts/{candidate_id}/resolve")
