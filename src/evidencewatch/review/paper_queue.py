@@ -14,7 +14,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlmodel import Session, col, func, select
 
@@ -54,6 +56,30 @@ class PaperPage:
     per_page: int = 50
 
 
+def _ahead(
+    status: str,
+    gene: str | None,
+    therapy_class: str | None,
+    since: date | None,
+    until: date | None,
+    blind: Blind | None,
+) -> Any:
+    """Candidates of the same paper that match the filters and rank ahead of the outer one."""
+    other = orm.aliased(Candidate, name="ahead")
+    return (
+        select(other.id)
+        .where(
+            other.pmid == col(Candidate.pmid),
+            *queue_conditions(status, gene, therapy_class, since, until, blind, entity=other),
+            sa.or_(
+                other.score > col(Candidate.score),
+                sa.and_(col(other.score) == col(Candidate.score), other.id > col(Candidate.id)),
+            ),
+        )
+        .correlate(Candidate)
+    )
+
+
 def paper_queue(
     *,
     session: Session,
@@ -77,22 +103,14 @@ def paper_queue(
     total, n_candidates = int(counted[0]), int(counted[1])
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
-    # Each paper's best candidate is the first of its candidates in queue order.
-    ranked = (
-        select(
-            col(Candidate.id).label("id"),
-            col(Candidate.score).label("score"),
-            func.row_number()
-            .over(partition_by=col(Candidate.pmid), order_by=QUEUE_ORDER)
-            .label("rank"),
-        )
-        .where(*conditions)
-        .subquery()
-    )
+    # A paper's best candidate is the one no candidate of the same paper (matching the
+    # filters) ranks ahead of. Walking the (status, score) index in queue order and probing
+    # (status, pmid, score) for each row keeps the first pages cheap; a window function
+    # over the whole queue sorted it all (p95 5.5 s at 100,000 candidates).
     best_ids = session.exec(
-        select(ranked.c.id)
-        .where(ranked.c.rank == 1)
-        .order_by(ranked.c.score.desc(), ranked.c.id.desc())
+        select(Candidate.id)
+        .where(*conditions, ~sa.exists(_ahead(status, gene, therapy_class, since, until, blind)))
+        .order_by(*QUEUE_ORDER)
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()

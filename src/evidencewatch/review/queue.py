@@ -56,7 +56,8 @@ class Blind:
 
     voter: str | None = None
 
-    def conditions(self, status: str) -> list[Any]:
+    def conditions(self, status: str, entity: Any = Candidate) -> list[Any]:
+        """WHERE clauses on ``entity`` (the candidate table, or an alias of it)."""
         if status not in UNDECIDED:
             return []
         standing = col(ReviewVote.withdrawn_at).is_(None)
@@ -66,10 +67,10 @@ class Blind:
             .group_by(col(ReviewVote.candidate_id))
             .having(func.count() >= 2)
         )
-        out = [col(Candidate.id).not_in(full)]
+        out = [entity.id.not_in(full)]
         if self.voter:
             mine = select(ReviewVote.candidate_id).where(standing, ReviewVote.voter == self.voter)
-            out.append(col(Candidate.id).not_in(mine))
+            out.append(entity.id.not_in(mine))
         return out
 
 
@@ -146,21 +147,24 @@ def queue_conditions(
     since: date | None = None,
     until: date | None = None,
     blind: Blind | None = None,
+    entity: Any = Candidate,
 ) -> list[Any]:
-    """The WHERE clauses of the queue's filters; InvalidDecision for an unknown status."""
+    """The WHERE clauses of the queue's filters, on ``entity`` (the candidate table or an
+    alias of it); InvalidDecision for an unknown status."""
     if status not in QUEUE_STATUSES:
         raise InvalidDecision(f"status: {status!r} is not one of {', '.join(QUEUE_STATUSES)}")
-    conditions: list[Any] = blind.conditions(status) if blind is not None else []
+    c = entity
+    conditions: list[Any] = blind.conditions(status, c) if blind is not None else []
     if status != "all":
-        conditions.append(col(Candidate.status) == status)
+        conditions.append(c.status == status)
     if gene:
-        conditions.append(col(Candidate.gene) == gene.strip())
+        conditions.append(c.gene == gene.strip())
     if therapy_class:
-        conditions.append(col(Candidate.therapy_class) == therapy_class)
+        conditions.append(c.therapy_class == therapy_class)
     if since is not None:
-        conditions.append(col(Candidate.created_at) >= _day_start(since))
+        conditions.append(c.created_at >= _day_start(since))
     if until is not None:
-        conditions.append(col(Candidate.created_at) < _day_start(until + timedelta(days=1)))
+        conditions.append(c.created_at < _day_start(until + timedelta(days=1)))
     return conditions
 
 

@@ -1,4 +1,5 @@
-"""review votes: two blinded curators per candidate in dual review, kept after undo
+"""review votes: two blinded curators per candidate in dual review, kept after undo; and
+the (status, pmid, score) index the queue's paper view counts and ranks papers with
 
 Revision ID: 0009
 Revises: 0005
@@ -16,6 +17,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_index(
+        "ix_candidate_status_pmid_score", "candidate", ["status", "pmid", "score"], unique=False
+    )
     op.create_table(
         "review_vote",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -45,3 +49,4 @@ def downgrade() -> None:
         batch_op.drop_index("ix_review_vote_voter_withdrawn")
         batch_op.drop_index(batch_op.f("ix_review_vote_candidate_id"))
     op.drop_table("review_vote")
+    op.drop_index("ix_candidate_status_pmid_score", table_name="candidate")
