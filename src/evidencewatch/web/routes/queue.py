@@ -117,8 +117,6 @@ def _fetch(
         "page": page,
         "blind": blind,
     }
-    if filters["view"] == "papers":
-        return paper_queue(**chosen)
     unfiltered = not (
         filters["gene"]
         or filters["therapy"]
@@ -126,6 +124,8 @@ def _fetch(
         or filters["until"].strip()
     )
     total = sum(n for _gene, n in counts) if unfiltered else None
+    if filters["view"] == "papers":
+        return paper_queue(candidates=total, **chosen)
     return queue(total=total, **chosen)
 
 
