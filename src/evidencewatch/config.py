@@ -196,6 +196,20 @@ SPECS: tuple[SettingSpec, ...] = (
         "Retrain the ranking model after this many new curator decisions (0 = never).",
     ),
     SettingSpec(
+        "review_mode",
+        "EVIDENCEWATCH_REVIEW_MODE",
+        str,
+        "single",
+        "`single` (one curator decides) or `dual` (two blinded votes per candidate).",
+    ),
+    SettingSpec(
+        "undo_minutes",
+        "EVIDENCEWATCH_UNDO_MINUTES",
+        int,
+        10,
+        "How long a curator may undo their own last decision or vote.",
+    ),
+    SettingSpec(
         "log_format",
         "EVIDENCEWATCH_LOG_FORMAT",
         str,
@@ -248,6 +262,8 @@ class Settings:
     mail_from: str = "evidencewatch@localhost"
     mail_to: str = ""
     retrain_after_decisions: int = 25
+    review_mode: str = "single"
+    undo_minutes: int = 10
     log_format: str = "text"
     log_level: str = "INFO"
     config_file: str = ""  # where the file settings came from, for `status` and errors
@@ -311,6 +327,8 @@ def load_settings(
     settings = Settings(**values)
     if settings.log_format not in ("text", "json"):
         raise ConfigError(f"log_format must be 'text' or 'json', not {settings.log_format!r}")
+    if settings.review_mode not in ("single", "dual"):
+        raise ConfigError(f"review_mode must be 'single' or 'dual', not {settings.review_mode!r}")
     for name in _POSITIVE:
         if not getattr(settings, name) > 0:
             raise ConfigError(f"{name} must be more than 0 seconds, not {getattr(settings, name)}")

@@ -7,53 +7,42 @@ curator (so changing a decision already made needs ``--as`` an editor).
 
 The ``review`` group makes the ``on_decided`` callback once (retraining the
 ranking) and hands it to the decision commands in a :class:`ReviewContext`.
+With ``review_mode = dual`` an accept or reject of an undecided candidate is a
+vote (see :mod:`evidencewatch.review.team`); the team commands (whole papers,
+conflicts, agreement, undo) are in :mod:`evidencewatch.cli.review_team`.
 """
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import click
 from sqlmodel import Session
 
+from evidencewatch.cli import review_team
 from evidencewatch.cli.candidate_view import detail_json, json_default, print_detail
 from evidencewatch.cli.context import AppContext, handle_errors, pass_app
+from evidencewatch.cli.review_context import ReviewContext, acting, pass_review
 from evidencewatch.core.vocabulary import (
     DIRECTIONS,
     EFFECTS,
     EVIDENCE_LEVELS,
     REJECT_REASON_LABELS,
     THERAPY_CLASSES,
-    Role,
+    ReviewMode,
     Status,
 )
-from evidencewatch.review import decisions
-from evidencewatch.review.accounts import get_user
-from evidencewatch.review.decisions import DecisionHook
+from evidencewatch.review import decisions, team
 from evidencewatch.review.detail import candidate_detail, get_candidate
-from evidencewatch.review.queue import queue
+from evidencewatch.review.queue import Blind, queue
 from evidencewatch.storage.db import session_scope
 from evidencewatch.storage.models import Candidate
 
 STATUS_CHOICES = [*(s.value for s in Status), "all"]
-# (session, actor name, actor role, expected version) -> the decided candidate
-Decide = Callable[[Session, str, str, int], Candidate]
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewContext:
-    """What the decision commands share: the app, and what runs after each decision."""
-
-    app: AppContext
-    on_decided: DecisionHook | None = None
-
-
-pass_review = click.make_pass_decorator(ReviewContext)
+# (session, actor name, actor role, expected version) -> the decided candidate, or the vote
+Decide = Callable[[Session, str, str, int], Candidate | team.Outcome]
 
 
 @click.group()
@@ -89,6 +78,7 @@ def decision_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--therapy", help="Only this therapy class (e.g. endocrine).")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 500))
 @click.option("--json", "as_json", is_flag=True, help="One JSON array instead of a table.")
+@click.option("--as", "actor", help="Dual review: whose votes to leave out (default: $USER).")
 @pass_app
 @handle_errors
 def list_(
@@ -98,6 +88,7 @@ def list_(
     therapy: str | None,
     limit: int,
     as_json: bool,
+    actor: str | None,
 ) -> None:
     """Candidates best score first.
 
@@ -106,8 +97,16 @@ def list_(
         evidencewatch review list --gene ESR1 --limit 20
     """
     with session_scope(app.ready_engine()) as session:
+        # Dual review: what this curator voted on, and conflicts, are not theirs to decide.
+        dual = app.settings.review_mode == ReviewMode.dual
+        blind = Blind(acting(session, actor)[0]) if dual else None
         page = queue(
-            session=session, status=status, gene=gene, therapy_class=therapy, per_page=limit
+            session=session,
+            status=status,
+            gene=gene,
+            therapy_class=therapy,
+            per_page=limit,
+            blind=blind,
         )
     rows = [
         {
@@ -188,9 +187,10 @@ def accept(
     """
     edits = {name: value for name, value in fields.items() if value is not None}
 
-    def decide(session: Session, name: str, role: str, version: int) -> Candidate:
-        return decisions.accept(
+    def decide(session: Session, name: str, role: str, version: int) -> team.Outcome:
+        return team.accept(
             session=session,
+            mode=reviewing.mode,
             candidate_id=candidate_id,
             actor=name,
             role=role,
@@ -227,9 +227,10 @@ def reject(
         evidencewatch review reject 42 --reason alias_collision --note "p65 means TP53-p65 here"
     """
 
-    def decide(session: Session, name: str, role: str, version: int) -> Candidate:
-        return decisions.reject(
+    def decide(session: Session, name: str, role: str, version: int) -> team.Outcome:
+        return team.reject(
             session=session,
+            mode=reviewing.mode,
             candidate_id=candidate_id,
             actor=name,
             role=role,
@@ -280,15 +281,20 @@ def _decide(
     expected_version: int | None,
     decide: Decide,
 ) -> None:
-    name = actor or os.environ.get("USER") or getpass.getuser()
     with session_scope(app.ready_engine()) as session:
-        user = get_user(session=session, username=name)
-        role = user.role if user is not None and user.active else Role.curator.value
+        name, role = acting(session, actor)
         if expected_version is None:
             expected_version = get_candidate(session=session, candidate_id=candidate_id).version
-        candidate = decide(session, name, role, expected_version)
-        summary = (
-            f"{candidate.status} candidate {candidate.id} ({candidate.gene}, PMID "
-            f"{candidate.pmid}) as {name}; now version {candidate.version}"
-        )
+        result = decide(session, name, role, expected_version)
+        if isinstance(result, team.Outcome) and result.is_vote:
+            summary = result.describe(name)
+        else:
+            candidate = result.candidate if isinstance(result, team.Outcome) else result
+            summary = (
+                f"{candidate.status} candidate {candidate.id} ({candidate.gene}, PMID "
+                f"{candidate.pmid}) as {name}; now version {candidate.version}"
+            )
     click.echo(summary)
+
+
+review_team.register(review)

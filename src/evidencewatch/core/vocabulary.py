@@ -200,3 +200,24 @@ class IntegrityState(enum.StrEnum):
     open = "open"
     confirmed = "confirmed"  # the evidence on the paper is withdrawn
     dismissed = "dismissed"  # kept, with the curator's note
+
+
+# --- team review: dual votes, review modes -------------------------------------------------
+
+
+class ReviewMode(enum.StrEnum):
+    """``single``: one curator's decision stands; ``dual``: two blinded votes per candidate."""
+
+    single = "single"
+    dual = "dual"
+
+
+class VoteDecision(enum.StrEnum):
+    """What one curator voted in dual review; accept against reject is a conflict."""
+
+    accept = "accept"
+    reject = "reject"
+
+
+# Agreement (Cohen's kappa) over fewer shared decisions than this is shown with a warning.
+KAPPA_MIN_SHARED = 10

@@ -85,14 +85,24 @@ def accept(
     """
     values = validate_edits(edits)
     candidate = _load_for_decision(session, candidate_id, expected_version, role)
+    values = accept_values(session=session, candidate=candidate, values=values, note=note)
+    return _decide(session, candidate, actor, expected_version, Status.accepted, values, on_decided)
+
+
+def accept_values(
+    *, session: Session, candidate: Candidate, values: dict[str, Any], note: str | None
+) -> dict[str, Any]:
+    """The columns an accept of ``candidate`` with validated ``values`` sets (checked here)."""
+    values = dict(values)
     if not (values.get("statement") or candidate.statement):
         raise InvalidDecision("statement: write the evidence statement in your own words")
     if "gene" in values and values["gene"] != candidate.gene:
         check_gene_free(session=session, candidate=candidate, gene=values["gene"])
     provenance = {**candidate.provenance, **{name: "curator" for name in values}}
-    note = clean_text(note, "note", NOTE_LIMIT)
-    values.update(provenance=provenance, reject_reason=None, note=note)
-    return _decide(session, candidate, actor, expected_version, Status.accepted, values, on_decided)
+    values.update(
+        provenance=provenance, reject_reason=None, note=clean_text(note, "note", NOTE_LIMIT)
+    )
+    return values
 
 
 def reject(
@@ -171,13 +181,26 @@ def _load_for_decision(
 ) -> Candidate:
     candidate = get_candidate(session=session, candidate_id=candidate_id, fresh=True)
     if candidate.version != expected_version:
-        raise _conflict(session, candidate, expected_version)
+        raise version_conflict(session, candidate, expected_version)
     if not may_decide(role, candidate.status):
         raise DecisionNotAllowed(
             f"candidate {candidate_id} is already {candidate.status}: changing a decision "
             f"needs an editor or an admin (you are {role})"
         )
     return candidate
+
+
+def apply_decision(
+    *,
+    session: Session,
+    candidate: Candidate,
+    actor: str,
+    to_status: Status,
+    values: dict[str, Any],
+    on_decided: DecisionHook | None = None,
+) -> Candidate:
+    """Decide ``candidate`` as it is now (its current version): dual review's agreed votes."""
+    return _decide(session, candidate, actor, candidate.version, to_status, values, on_decided)
 
 
 def _decide(
@@ -192,10 +215,14 @@ def _decide(
     changes = {
         name: [getattr(candidate, name), new]
         for name, new in values.items()
-        if name != "provenance" and getattr(candidate, name) != new
+        if getattr(candidate, name) != new
     }
     from_status = candidate.status
     now = utcnow()
+    if candidate.decided_by is not None:  # a re-decision: what an undo would put back
+        changes["decided_by"] = [candidate.decided_by, actor]
+        before = as_utc(candidate.decided_at).isoformat() if candidate.decided_at else None
+        changes["decided_at"] = [before, now.isoformat()]
     result = session.execute(
         sa.update(Candidate)
         .where(col(Candidate.id) == candidate.id, col(Candidate.version) == expected_version)
@@ -210,7 +237,7 @@ def _decide(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise _conflict(session, candidate, expected_version)
+        raise version_conflict(session, candidate, expected_version)
     session.add(
         AuditEvent(
             candidate_id=candidate.id,  # type: ignore[arg-type]
@@ -240,7 +267,9 @@ def _run_hook(session: Session, candidate: Candidate, on_decided: DecisionHook) 
         log.exception("decision hook %r failed on candidate %s", on_decided, candidate.id)
 
 
-def _conflict(session: Session, candidate: Candidate, expected_version: int) -> ReviewConflict:
+def version_conflict(
+    session: Session, candidate: Candidate, expected_version: int
+) -> ReviewConflict:
     """A ReviewConflict naming who last changed the candidate and when."""
     session.refresh(candidate)
     last = session.exec(

@@ -20,8 +20,9 @@ from sqlalchemy import orm
 from sqlmodel import Session, col, func, select
 
 from evidencewatch.core.errors import InvalidDecision
-from evidencewatch.core.vocabulary import QUEUE_STATUSES, Status
+from evidencewatch.core.vocabulary import QUEUE_STATUSES, UNDECIDED, Status
 from evidencewatch.storage.models import Candidate, Paper
+from evidencewatch.storage.votes import ReviewVote
 
 # What a queue row shows: loading only these keeps a page of wide rows cheap.
 _QUEUE_CANDIDATE_COLUMNS = tuple(
@@ -43,6 +44,34 @@ _QUEUE_PAPER_COLUMNS = tuple(
 # would leave the (status, score) index, which alone makes deep pages cheap (p95 of a
 # deep page at 100,000 candidates: 50 ms, against 420 ms sorting on rule_score, PMID, gene).
 QUEUE_ORDER = (col(Candidate.score).desc(), col(Candidate.id).desc())
+
+
+@dataclass(frozen=True, slots=True)
+class Blind:
+    """Dual review's view of the undecided queue for one curator (None: single review).
+
+    It leaves out what ``voter`` has voted on and what already has two votes
+    (a conflict, for an editor); decided statuses are shown whole.
+    """
+
+    voter: str | None = None
+
+    def conditions(self, status: str, entity: Any = Candidate) -> list[Any]:
+        """WHERE clauses on ``entity`` (the candidate table, or an alias of it)."""
+        if status not in UNDECIDED:
+            return []
+        standing = col(ReviewVote.withdrawn_at).is_(None)
+        full = (
+            select(ReviewVote.candidate_id)
+            .where(standing)
+            .group_by(col(ReviewVote.candidate_id))
+            .having(func.count() >= 2)
+        )
+        out = [entity.id.not_in(full)]
+        if self.voter:
+            mine = select(ReviewVote.candidate_id).where(standing, ReviewVote.voter == self.voter)
+            out.append(entity.id.not_in(mine))
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +111,7 @@ def queue(
     page: int = 1,
     per_page: int = 50,
     total: int | None = None,
+    blind: Blind | None = None,
 ) -> QueuePage:
     """One page of candidates, best score first (:data:`QUEUE_ORDER`), newest first among equal.
 
@@ -89,11 +119,10 @@ def queue(
     order of the (status, score) index read backwards, so a deep page costs an
     index walk, not a sort of the whole queue. Pass ``total`` when it is already
     known (the sum of :func:`gene_counts` for an unfiltered status) to skip the count.
+    ``blind`` is dual review's view for one curator.
     """
-    if status not in QUEUE_STATUSES:
-        raise InvalidDecision(f"status: {status!r} is not one of {', '.join(QUEUE_STATUSES)}")
     per_page = min(max(per_page, 1), 500)
-    conditions = _conditions(status, gene, therapy_class, since, until)
+    conditions = queue_conditions(status, gene, therapy_class, since, until, blind)
     if total is None:
         total = session.exec(select(func.count()).select_from(Candidate).where(*conditions)).one()
     pages = max(1, math.ceil(total / per_page))
@@ -107,33 +136,39 @@ def queue(
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
-    items = _items(session, ids)
+    items = queue_items(session, ids)
     return QueuePage(items=items, total=total, page=page, pages=pages, per_page=per_page)
 
 
-def _conditions(
+def queue_conditions(
     status: str,
-    gene: str | None,
-    therapy_class: str | None,
-    since: date | None,
-    until: date | None,
+    gene: str | None = None,
+    therapy_class: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    blind: Blind | None = None,
+    entity: Any = Candidate,
 ) -> list[Any]:
-    """The WHERE clauses of the queue's filters."""
-    conditions: list[Any] = []
+    """The WHERE clauses of the queue's filters, on ``entity`` (the candidate table or an
+    alias of it); InvalidDecision for an unknown status."""
+    if status not in QUEUE_STATUSES:
+        raise InvalidDecision(f"status: {status!r} is not one of {', '.join(QUEUE_STATUSES)}")
+    c = entity
+    conditions: list[Any] = blind.conditions(status, c) if blind is not None else []
     if status != "all":
-        conditions.append(col(Candidate.status) == status)
+        conditions.append(c.status == status)
     if gene:
-        conditions.append(col(Candidate.gene) == gene.strip())
+        conditions.append(c.gene == gene.strip())
     if therapy_class:
-        conditions.append(col(Candidate.therapy_class) == therapy_class)
+        conditions.append(c.therapy_class == therapy_class)
     if since is not None:
-        conditions.append(col(Candidate.created_at) >= _day_start(since))
+        conditions.append(c.created_at >= _day_start(since))
     if until is not None:
-        conditions.append(col(Candidate.created_at) < _day_start(until + timedelta(days=1)))
+        conditions.append(c.created_at < _day_start(until + timedelta(days=1)))
     return conditions
 
 
-def _items(session: Session, ids: Sequence[int | None]) -> list[QueueItem]:
+def queue_items(session: Session, ids: Sequence[int | None]) -> list[QueueItem]:
     """The queue rows of ``ids``, in the order of ``ids``."""
     title_markup = Paper.record["title_markup"].as_string()
     rows = session.exec(
@@ -151,23 +186,31 @@ def _day_start(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def gene_counts(*, session: Session, status: str = "pending") -> list[tuple[str, int]]:
+def gene_counts(
+    *, session: Session, status: str = "pending", blind: Blind | None = None
+) -> list[tuple[str, int]]:
     """How many candidates each gene has in ``status``, most first."""
     n = func.count().label("n")
     query = select(Candidate.gene, n).group_by(Candidate.gene)
     if status != "all":
         query = query.where(Candidate.status == status)
+    if blind is not None:
+        query = query.where(*blind.conditions(status))
     rows = session.exec(query.order_by(n.desc(), Candidate.gene)).all()
     return [(gene, int(count)) for gene, count in rows]
 
 
-def next_pending(*, session: Session, after: Candidate, gene: str | None = None) -> int | None:
+def next_pending(
+    *, session: Session, after: Candidate, gene: str | None = None, blind: Blind | None = None
+) -> int | None:
     """The id of the pending candidate that follows ``after`` in queue order, if any.
 
     Three small queries, each answered from the (status, score) index; one
     query with an OR is not, and costs a scan of the whole queue.
     """
     pending = select(Candidate.id).where(Candidate.status == Status.pending.value)
+    if blind is not None:
+        pending = pending.where(*blind.conditions(Status.pending.value))
     if gene:
         pending = pending.where(Candidate.gene == gene)
     for query in (

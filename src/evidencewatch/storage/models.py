@@ -64,6 +64,8 @@ class Candidate(SQLModel, table=True):
             "score",
         ),
         sa.Index("ix_candidate_status_created_score", "status", "created_at", "score"),
+        # The paper view: papers counted, and each paper's best candidate found (0009).
+        sa.Index("ix_candidate_status_pmid_score", "status", "pmid", "score"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

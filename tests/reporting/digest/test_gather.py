@@ -185,3 +185,29 @@ def test_every_loaded_seed_finding_appears_with_only_the_pmids_its_file_gives(se
     given = {str(c.pmid) for f in findings for c in f.citations if c.pmid}
     assert set(re.findall(r"PMID (\d+)</a>", html)) == given
     assert "38256136" in given
+
+
+def test_curator_agreement_is_a_small_section_of_both_documents_once_two_curators_voted(
+    session: Session,
+):
+    from evidencewatch.review import votes
+    from factories import make_candidate
+
+    empty = build_digest(session=session, period_from=PERIOD[0], period_to=PERIOD[1], now=NOW)
+    assert empty.agreement is None
+    assert "Curator agreement" not in render_html(empty, make_env())
+    for gene, (a, b) in zip(
+        ("ESR1", "ERBB2"), [("accept", "accept"), ("reject", "accept")], strict=True
+    ):
+        cid = make_candidate(session, None, gene).id
+        for voter, verb in (("alice", a), ("bob", b)):
+            votes.vote(
+                session=session, candidate_id=cid, voter=voter, decision=verb, expected_version=1,
+                edits={"statement": "s"}, reason="duplicate",
+            )  # fmt: skip
+    data = build_digest(session=session, period_from=PERIOD[0], period_to=PERIOD[1], now=NOW)
+    assert data.agreement is not None and data.agreement.overall.n == 2
+    html = render_html(data, make_env())
+    assert "Curator agreement" in html and "alice &amp; bob" in html and "only 2 shared" in html
+    markdown = render_markdown(data, make_env())
+    assert "| alice & bob | 0\\.00 | 2 |" in markdown  # md_escape backslashes "0."

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from evidencewatch.reporting import charts
+from evidencewatch.review.agreement import Agreement
 from evidencewatch.review.contradictions import CitationLink, Contradiction, stance
 
 THERAPY_ORDER = ("chemotherapy", "radiotherapy", "endocrine", "anti-HER2")
@@ -143,6 +144,7 @@ class DigestData:
     chart: charts.WeeklySeries
     seeds_loaded: int
     general_seeds: tuple[SeedView, ...] = ()  # seed findings that name no gene
+    agreement: Agreement | None = None  # dual review's kappa so far; None when nobody paired
 
     @property
     def title(self) -> str:

@@ -34,6 +34,7 @@ from evidencewatch.reporting.digest.sections import (
     seed_view,
     therapy_sort,
 )
+from evidencewatch.review.agreement import Agreement, agreement
 from evidencewatch.review.backlog import backlog_counts
 from evidencewatch.review.contradictions import find_contradictions
 from evidencewatch.storage.models import Candidate, Paper, SeedFindingRow
@@ -145,7 +146,14 @@ def build_digest(
         general_seeds=tuple(
             sorted((s for s in seeds if not s.genes), key=lambda s: therapy_sort(s.therapy_class))
         ),
+        agreement=_agreement(session=session),
     )
+
+
+def _agreement(*, session: Session) -> Agreement | None:
+    """Curators' agreement in dual review, when any two have voted on the same candidate."""
+    measured = agreement(session=session)
+    return measured if measured.pairs else None
 
 
 def _items(*conditions: Any, session: Session) -> list[EvidenceItem]:

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from evidencewatch.config import Settings
 from evidencewatch.core.errors import InvalidDecision, ReviewConflict
 from evidencewatch.core.vocabulary import (
     DIRECTIONS,
@@ -27,15 +28,17 @@ from evidencewatch.core.vocabulary import (
     EVIDENCE_LEVEL_LABELS,
     REJECT_REASON_LABELS,
     THERAPY_CLASSES,
+    ReviewMode,
 )
-from evidencewatch.review import decisions
+from evidencewatch.review import decisions, team
 from evidencewatch.review.detail import CandidateDetail, candidate_detail, get_candidate
-from evidencewatch.review.queue import next_pending
+from evidencewatch.review.queue import Blind, next_pending
 from evidencewatch.storage.models import Candidate, User
 from evidencewatch.web.deps import (
     OnDecided,
     Reader,
     SessionDep,
+    SettingsDep,
     SignedInUser,
     flash,
     form,
@@ -43,6 +46,8 @@ from evidencewatch.web.deps import (
 )
 from evidencewatch.web.drafts import Draft, keep_draft, take_draft
 from evidencewatch.web.limits import RowId, form_number
+from evidencewatch.web.routes.team import offer_undo, take_undo_offer
+from evidencewatch.web.team_view import team_context
 
 router = APIRouter()
 
@@ -65,11 +70,27 @@ KEPT_FIELDS = (*(name for name, _label, _kind in ACCEPT_FIELDS), "reason", "note
 
 @router.get("/candidates/{candidate_id}")
 def candidate_page(
-    request: Request, candidate_id: RowId, session: SessionDep, user: Reader
+    request: Request, candidate_id: RowId, session: SessionDep, user: Reader, settings: SettingsDep
 ) -> Response:
     detail = candidate_detail(session=session, candidate_id=candidate_id)
     draft = take_draft(request, candidate_id, user.id if user is not None else None)
-    return render(request, "web/candidate.html", _context(detail, user, draft=draft))
+    context = _page(request, session, detail, user, settings, draft=draft)
+    return render(request, "web/candidate.html", context)
+
+
+def _page(
+    request: Request,
+    session: Session,
+    detail: CandidateDetail,
+    user: User | None,
+    settings: Settings,
+    **kw: Any,
+) -> dict[str, Any]:
+    """The candidate page's values, team review's included."""
+    context = _context(detail, user, **kw)
+    context.update(team_context(session, detail, user, settings, context["may_decide"]))
+    context["undo_offer"] = take_undo_offer(request)
+    return context
 
 
 @router.post("/candidates/{candidate_id}/accept")
@@ -78,15 +99,17 @@ def accept(
     candidate_id: RowId,
     session: SessionDep,
     user: SignedInUser,
+    settings: SettingsDep,
     on_decided: OnDecided,
 ) -> Response:
     data = form(request)
     current = get_candidate(session=session, candidate_id=candidate_id)
     edits = _edits(data, current)
 
-    def decide(version: int) -> Candidate:
-        return decisions.accept(
+    def decide(version: int) -> team.Outcome:
+        return team.accept(
             session=session,
+            mode=settings.review_mode,
             candidate_id=candidate_id,
             actor=user.username,
             expected_version=version,
@@ -95,7 +118,7 @@ def accept(
             on_decided=on_decided,
         )
 
-    return _decision(request, session, user, candidate_id, "accept", decide)
+    return _decision(request, session, user, settings, candidate_id, "accept", decide)
 
 
 @router.post("/candidates/{candidate_id}/reject")
@@ -104,13 +127,15 @@ def reject(
     candidate_id: RowId,
     session: SessionDep,
     user: SignedInUser,
+    settings: SettingsDep,
     on_decided: OnDecided,
 ) -> Response:
     data = form(request)
 
-    def decide(version: int) -> Candidate:
-        return decisions.reject(
+    def decide(version: int) -> team.Outcome:
+        return team.reject(
             session=session,
+            mode=settings.review_mode,
             candidate_id=candidate_id,
             actor=user.username,
             expected_version=version,
@@ -120,7 +145,7 @@ def reject(
             on_decided=on_decided,
         )
 
-    return _decision(request, session, user, candidate_id, "reject", decide)
+    return _decision(request, session, user, settings, candidate_id, "reject", decide)
 
 
 @router.post("/candidates/{candidate_id}/defer")
@@ -129,12 +154,13 @@ def defer(
     candidate_id: RowId,
     session: SessionDep,
     user: SignedInUser,
+    settings: SettingsDep,
     on_decided: OnDecided,
 ) -> Response:
     data = form(request)
 
-    def decide(version: int) -> Candidate:
-        return decisions.defer(
+    def decide(version: int) -> team.Outcome:
+        return team.Outcome(decisions.defer(
             session=session,
             candidate_id=candidate_id,
             actor=user.username,
@@ -142,9 +168,9 @@ def defer(
             note=str(data.get("note") or "") or None,
             role=user.role,
             on_decided=on_decided,
-        )
+        ), team.DECIDED)  # fmt: skip
 
-    return _decision(request, session, user, candidate_id, "defer", decide)
+    return _decision(request, session, user, settings, candidate_id, "defer", decide)
 
 
 _DONE = {"accept": "Accepted", "reject": "Rejected", "defer": "Deferred"}
@@ -154,9 +180,10 @@ def _decision(
     request: Request,
     session: Session,
     user: User,
+    settings: Settings,
     candidate_id: int,
     action: str,
-    decide: Callable[[int], Candidate],
+    decide: Callable[[int], team.Outcome],
 ) -> Response:
     """Run ``decide``; redirect to the next pending candidate, or show the problem."""
     data = form(request)
@@ -164,7 +191,7 @@ def _decision(
     try:
         # Versions count from 1 and are row-sized numbers, like ids.
         version = form_number(data.get("version"), "version")
-        candidate = decide(version)
+        outcome = decide(version)
     except (ReviewConflict, InvalidDecision) as exc:
         session.rollback()
         typed = {k: v for k in KEPT_FIELDS if isinstance(v := data.get(k), str)}
@@ -174,14 +201,16 @@ def _decision(
             return RedirectResponse(f"/candidates/{candidate_id}", status_code=303)
         detail = candidate_detail(session=session, candidate_id=candidate_id)
         # The version the form was posted with, if it was one: the next try is on it too.
-        context = _context(detail, user, draft=draft, version=version)
+        context = _page(request, session, detail, user, settings, draft=draft, version=version)
         return render(request, "web/candidate.html", context, status_code=exc.status)
-    next_id = next_pending(session=session, after=candidate)
+    candidate = outcome.candidate
+    blind = Blind(user.username) if settings.review_mode == ReviewMode.dual else None
+    next_id = next_pending(session=session, after=candidate, blind=blind)
     session.commit()
-    flash(
-        request,
-        f"{_DONE[action]} #{candidate.id} ({candidate.gene}, PMID {candidate.pmid}).",
-        "success",
+    text = f"{_DONE[action]} #{candidate.id} ({candidate.gene}, PMID {candidate.pmid})."
+    flash(request, outcome.describe(user.username) if outcome.is_vote else text, "success")
+    offer_undo(
+        request, candidate_id, f"your {'vote' if outcome.is_vote else action} on #{candidate_id}"
     )
     target = f"/candidates/{next_id}" if next_id is not None else "/queue"
     return RedirectResponse(target, status_code=303)

@@ -1,22 +1,29 @@
-"""The review queue: filters, counts per gene, pages, bulk rejection."""
+"""The review queue: one row per paper (or per candidate), filters, counts per gene, pages,
+bulk rejection. In dual review a curator's queue hides what they voted on and conflicts."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from evidencewatch.core.errors import InvalidDecision
-from evidencewatch.core.vocabulary import THERAPY_CLASSES, UNDECIDED, Status
-from evidencewatch.review import decisions
-from evidencewatch.review.queue import gene_counts, queue
+from evidencewatch.core.vocabulary import THERAPY_CLASSES, UNDECIDED, ReviewMode, Status
+from evidencewatch.review import team
+from evidencewatch.review.conflicts import count_conflicts
+from evidencewatch.review.paper_queue import paper_queue
+from evidencewatch.review.queue import Blind, gene_counts, queue
+from evidencewatch.storage.models import Candidate, User
 from evidencewatch.web.deps import (
     OnDecided,
     Reader,
     SessionDep,
+    SettingsDep,
     SignedInUser,
     flash,
     form,
@@ -24,6 +31,9 @@ from evidencewatch.web.deps import (
     safe_next,
 )
 from evidencewatch.web.limits import form_number
+from evidencewatch.web.routes.team import take_undo_offer
+
+VIEWS = ("papers", "candidates")
 
 router = APIRouter()
 
@@ -38,34 +48,33 @@ def queue_page(
     request: Request,
     session: SessionDep,
     user: Reader,
+    settings: SettingsDep,
     status: str = "pending",
     gene: str = "",
     therapy: str = "",
     since: str = "",
     until: str = "",
+    view: str = "papers",
     page: int = 1,
 ) -> Response:
-    """Candidates best first, with filters and the count of each gene."""
+    """Papers (or candidates) best first, with filters and the count of each gene."""
     filters = {
         "status": status or "pending",
         "gene": gene.strip(),
         "therapy": therapy,
         "since": since,
         "until": until,
+        "view": view if view in VIEWS else "papers",
     }
-    counts = gene_counts(session=session, status=filters["status"])
-    unfiltered = not (filters["gene"] or therapy or since.strip() or until.strip())
-    result = queue(
-        session=session,
-        total=sum(n for _gene, n in counts) if unfiltered else None,
-        status=filters["status"],
-        gene=filters["gene"] or None,
-        therapy_class=therapy or None,
-        since=_date(since, "since"),
-        until=_date(until, "until"),
-        page=page,
-    )
-    active = {k: v for k, v in filters.items() if v and not (k == "status" and v == "pending")}
+    dual = settings.review_mode == ReviewMode.dual
+    blind = Blind(user.username if user is not None else None) if dual else None
+    counts = gene_counts(session=session, status=filters["status"], blind=blind)
+    result = _fetch(session, filters, counts, blind, page)
+    active = {
+        k: v
+        for k, v in filters.items()
+        if v and not (k == "status" and v == "pending") and not (k == "view" and v == "papers")
+    }
 
     def url(**changes: str | int) -> str:
         params = {**active, **{k: v for k, v in changes.items() if v}}
@@ -80,26 +89,75 @@ def queue_page(
         "prev_url": url(page=result.page - 1) if result.page > 1 else None,
         "next_url": url(page=result.page + 1) if result.page < result.pages else None,
         "gene_url": lambda g: url(gene=g, page=0),
+        "view_url": lambda v: url(view=v, page=0) if v != "papers" else _without_view(url()),
         "return_to": url(page=result.page if result.page > 1 else 0),
         "can_bulk_reject": user is not None and filters["status"] in UNDECIDED,
+        "dual": dual,
+        "conflict_count": count_conflicts(session=session) if dual else 0,
+        "undo_offer": take_undo_offer(request),
     }
     return render(request, "web/queue.html", context)
 
 
+def _fetch(
+    session: Session,
+    filters: dict[str, str],
+    counts: list[tuple[str, int]],
+    blind: Blind | None,
+    page: int,
+) -> Any:
+    """The page of papers or of candidates that the filters ask for."""
+    chosen: dict[str, Any] = {
+        "session": session,
+        "status": filters["status"],
+        "gene": filters["gene"] or None,
+        "therapy_class": filters["therapy"] or None,
+        "since": _date(filters["since"], "since"),
+        "until": _date(filters["until"], "until"),
+        "page": page,
+        "blind": blind,
+    }
+    unfiltered = not (
+        filters["gene"]
+        or filters["therapy"]
+        or filters["since"].strip()
+        or filters["until"].strip()
+    )
+    total = sum(n for _gene, n in counts) if unfiltered else None
+    if filters["view"] == "papers":
+        return paper_queue(candidates=total, **chosen)
+    return queue(total=total, **chosen)
+
+
+def _without_view(url: str) -> str:
+    """``url`` with its ``view`` parameter dropped (papers is the default view)."""
+    path, _, query = url.partition("?")
+    kept = "&".join(p for p in query.split("&") if p and not p.startswith("view="))
+    return path + (f"?{kept}" if kept else "")
+
+
 @router.post("/queue/bulk-reject")
 def bulk_reject(
-    request: Request, session: SessionDep, user: SignedInUser, on_decided: OnDecided
+    request: Request,
+    session: SessionDep,
+    user: SignedInUser,
+    settings: SettingsDep,
+    on_decided: OnDecided,
 ) -> Response:
-    """Reject the ticked candidates with one coded reason; skip any decided meanwhile."""
+    """Reject the ticked candidates (or papers' candidates) with one reason; skip any decided
+    meanwhile (or, in dual review, voted on by this curator already)."""
     data = form(request)
     back = safe_next(str(data.get("return_to") or ""))
     # A 400 naming "ids" for one that is not a number, or past any row id.
     ids = [form_number(v, "ids") for v in data.getlist("ids")]
+    pmids = [form_number(v, "papers") for v in data.getlist("papers")]
+    ids += _paper_candidates(session, pmids, user, settings.review_mode)
     if not ids:
         flash(request, "Tick at least one candidate to reject.", "warning")
         return RedirectResponse(back, status_code=303)
-    done, skipped = decisions.bulk_reject(
+    done, skipped = team.bulk_reject(
         session=session,
+        mode=settings.review_mode,
         ids=ids,
         actor=user.username,
         reason=str(data.get("reason") or ""),
@@ -113,6 +171,18 @@ def bulk_reject(
         message += f" Skipped {len(skipped)} decided meanwhile or gone: {_ids(skipped)}."
     flash(request, message, "warning" if skipped else "success")
     return RedirectResponse(back, status_code=303)
+
+
+def _paper_candidates(session: Session, pmids: list[int], user: User, mode: str) -> list[int]:
+    """The undecided candidates of the ticked papers (in dual review: not voted on by ``user``)."""
+    if not pmids:
+        return []
+    query = select(Candidate.id).where(
+        col(Candidate.pmid).in_(pmids), col(Candidate.status).in_(UNDECIDED)
+    )
+    if mode == ReviewMode.dual:
+        query = query.where(*Blind(user.username).conditions(Status.pending.value))
+    return [cid for cid in session.exec(query).all() if cid is not None]
 
 
 def _date(value: str, name: str) -> date | None:
