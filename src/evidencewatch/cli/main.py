@@ -128,17 +128,22 @@ def scan(app: AppContext, since: date | None, until: date | None, as_json: bool)
     Example:
         evidencewatch scan --json
     """
-    from evidencewatch.jobs.scans import scan_job
+    from evidencewatch.jobs.scans import ScanDatabaseError, scan_job
 
-    report = scan_job(
-        app.settings,
-        engine=app.ready_engine(),
-        client=app.client(),
-        since=since,
-        until=until,
-        trigger="manual",
-        show_progress=not as_json,
-    )
+    try:
+        report = scan_job(
+            app.settings,
+            engine=app.ready_engine(),
+            client=app.client(),
+            since=since,
+            until=until,
+            trigger="manual",
+            show_progress=not as_json,
+        )
+    except ScanDatabaseError as exc:  # before the scan had a row to record it on
+        if as_json:
+            click.echo(json.dumps({"status": "failed", "scan_id": None, "error": str(exc)}))
+        raise
     if as_json:
         click.echo(json.dumps(report.as_json()))
     else:

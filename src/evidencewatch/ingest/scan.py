@@ -52,6 +52,7 @@ __all__ = [
     "ScanStopped",
     "fetch_batch",
     "finish_scan",
+    "mark_failed",
     "note_searches",
     "open_scan",
     "save_batch",
@@ -263,6 +264,26 @@ def finish_scan(*, session: Session, report: ScanReport, status: str) -> None:
     scan.finished_at = utcnow()
     session.add(scan)
     report.status = status
+
+
+def mark_failed(*, session: Session, scan_id: int, error: str, counts: tuple[int, int]) -> str:
+    """Record the least a failed scan's row must say: failed, why, and what it committed.
+
+    For a database that refused :func:`finish_scan` because it is full. SQLite
+    writes an updated row whole, and a row holding the queries' JSON spills
+    onto overflow pages, so even changing its status needs new pages. Dropping
+    the queries (the report and the log still have them) makes the row small
+    enough to be rewritten in the page it is on. Returns the error as recorded.
+    """
+    scan = session.get(Scan, scan_id)
+    assert scan is not None
+    scan.status = "failed"
+    scan.queries = []
+    scan.error = f"{error[:400]} (this scan's queries were dropped from its record to make room)"
+    scan.papers_new, scan.candidates_new = counts
+    scan.finished_at = utcnow()
+    session.add(scan)
+    return scan.error
 
 
 def _unresolved_error(pmids: list[int]) -> str:

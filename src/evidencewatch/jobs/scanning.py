@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from evidencewatch.core.errors import EvidenceWatchError
 from evidencewatch.core.logs import scan_context
@@ -30,6 +31,7 @@ from evidencewatch.ingest.scan import (
     ScanStopped,
     fetch_batch,
     finish_scan,
+    mark_failed,
     note_searches,
     open_scan,
     save_batch,
@@ -37,7 +39,7 @@ from evidencewatch.ingest.scan import (
 )
 from evidencewatch.ingest.store import AfterSave
 from evidencewatch.ingest.windows import Window, plan_window
-from evidencewatch.storage.db import session_scope
+from evidencewatch.storage.db import database_unavailable, session_scope
 
 if TYPE_CHECKING:
     from evidencewatch.matching.match import Matcher
@@ -52,15 +54,30 @@ log = logging.getLogger("evidencewatch.ingest.scan")
 
 @dataclass
 class _Run:
-    """One scan in progress: where it stores, whom it asks, and what it has found."""
+    """One scan in progress: where it stores, whom it asks, and what it has found.
+
+    ``committed`` holds the counts as of the last committed batch: a batch whose
+    transaction fails (a full disk) must not be counted, on the scan's row or in
+    its report, since none of it was stored.
+    """
 
     engine: Engine
     client: EutilsClient
     report: ScanReport
     requests_before: int
+    committed: tuple[int, int, int] = (0, 0, 0)
 
     def count_requests(self) -> None:
         self.report.requests = self.client.requests_made - self.requests_before
+
+    def mark_committed(self) -> None:
+        r = self.report
+        self.committed = (r.papers_new, r.candidates_new, len(r.gone_pmids))
+
+    def forget_uncommitted(self) -> None:
+        r = self.report
+        r.papers_new, r.candidates_new, gone = self.committed
+        del r.gone_pmids[gone:]
 
     def finish(self, status: str) -> None:
         with session_scope(self.engine) as session:
@@ -115,6 +132,11 @@ def run_scan(
         except (EvidenceWatchError, OSError, ValueError) as exc:
             _fail(run, f"{type(exc).__name__}: {exc}", log_error=True)
             return report
+        except SQLAlchemyError as exc:
+            # A full disk, a lost server, a lock held too long: the batch in flight was
+            # rolled back, everything before it is committed and stays.
+            _fail(run, str(database_unavailable(engine.url, exc)), log_error=True)
+            return report
         except BaseException:
             # KeyboardInterrupt/SystemExit: record what we can, then let it end the process.
             _fail(run, "interrupted", log_error=False)
@@ -153,18 +175,40 @@ def _scan(
                 report=report,
                 after_save=after_save,
             )
+        run.mark_committed()
         progress.advance(len(batch))
     run.count_requests()
     run.finish(SUCCEEDED)
 
 
 def _fail(run: _Run, error: str, *, log_error: bool) -> None:
+    """Record the failure on the scan's row, in a transaction of its own.
+
+    When even that fails (the disk is still full), the row stays "running" with
+    the counts of the last committed batch, and the report says so.
+    """
+    run.forget_uncommitted()
     run.report.status = "failed"
     run.report.error = error
     run.count_requests()
     if log_error:
         log.error("scan %d failed: %s (watermark not moved)", run.report.scan_id, error)
-    run.finish("failed")
+    try:
+        run.finish("failed")
+        return
+    except SQLAlchemyError as exc:
+        log.warning("scan %d: recording its end in full failed (%s)", run.report.scan_id, exc)
+    run.report.status = "failed"
+    counts = (run.report.papers_new, run.report.candidates_new)
+    try:
+        with session_scope(run.engine) as session:
+            run.report.error = mark_failed(
+                session=session, scan_id=run.report.scan_id, error=error, counts=counts
+            )
+    except SQLAlchemyError as exc:
+        cause = database_unavailable(run.engine.url, exc)
+        run.report.error = f"{error}; recording the failure failed too: {cause}"
+        log.error("scan %d could not be recorded as failed: %s", run.report.scan_id, cause)
 
 
 def _log_outcome(report: ScanReport) -> None:
