@@ -36,7 +36,7 @@ from evidencewatch.ingest.unresolved import (
     resolve_stored,
 )
 from evidencewatch.ingest.windows import SearchSlice, Window, search_window
-from evidencewatch.pubmed.fetching import FetchedIds, fetch_by_ids
+from evidencewatch.pubmed.fetching import FetchedIds
 from evidencewatch.pubmed.query import QUERY_VERSION, build_queries
 from evidencewatch.storage.models import Scan
 
@@ -50,7 +50,6 @@ __all__ = [
     "SUCCEEDED",
     "ScanReport",
     "ScanStopped",
-    "fetch_batch",
     "finish_scan",
     "mark_failed",
     "note_searches",
@@ -195,13 +194,6 @@ def note_searches(*, session: Session, report: ScanReport, pmids: list[int]) -> 
     return sorted({pmid for pmid in pmids if pmid not in known} | set(retry))
 
 
-def fetch_batch(client: EutilsClient, batch: list[int], report: ScanReport) -> FetchedIds:
-    """The records of ``batch`` from EFetch, asking again for any an answer left out."""
-    fetched = fetch_by_ids(client, batch)
-    report.missing_pmids.extend(fetched.left_out)
-    return fetched
-
-
 def save_batch(
     *,
     session: Session,
@@ -212,6 +204,7 @@ def save_batch(
 ) -> None:
     """Store one fetched batch, its candidates and its unresolved PMIDs, and the counts so far."""
     by = f"scan:{report.scan_id}"
+    report.missing_pmids.extend(fetched.left_out)
     counts = save_records(
         session=session,
         records=fetched.records,
