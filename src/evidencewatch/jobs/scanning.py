@@ -108,15 +108,14 @@ def run_scan(
 ) -> ScanReport:
     """Scan PubMed for new papers on the watchlist and queue their candidates.
 
-    Raises nothing for NCBI failures: the scan is recorded as failed with the
-    error, the watermark stays, and the report says so (status "failed"). A
+    Raises nothing for NCBI or database failures: the scan is recorded as
+    failed with the error, the watermark stays, and the report says so. A
     scan that ends with PMIDs neither stored nor confirmed gone is
     "incomplete": the report lists them in ``unresolved_pmids``, the watermark
     stays, and every later scan asks for them again.
 
-    EFetch batches are fetched ``fetch_ahead`` ahead of the batch being
-    stored, on one thread (:mod:`evidencewatch.jobs.prefetch`); 0 fetches
-    and stores in turn.
+    ``fetch_ahead``: EFetch batches fetched ahead of the one being stored, on
+    one thread (:mod:`evidencewatch.jobs.prefetch`); 0 fetches and stores in turn.
     """
     progress = progress or NullProgress()
     today = today or datetime.now(UTC).date()
@@ -135,22 +134,30 @@ def run_scan(
     run = _Run(engine, client, report, client.requests_made, fetch_ahead)
     with scan_context(scan_id):
         log.info("scan %d: window %s..%s (crdt)", scan_id, window.start, window.end)
-        try:
-            _scan(run, watchlist, matcher, batch_size, progress, after_save, should_stop)
-        except (EvidenceWatchError, OSError, ValueError) as exc:
-            _fail(run, f"{type(exc).__name__}: {exc}", log_error=True)
-            return report
-        except SQLAlchemyError as exc:
-            # A full disk, a lost server, a lock held too long: the batch in flight was
-            # rolled back, everything before it is committed and stays.
-            _fail(run, str(database_unavailable(engine.url, exc)), log_error=True)
-            return report
-        except BaseException:
-            # KeyboardInterrupt/SystemExit: record what we can, then let it end the process.
-            _fail(run, "interrupted", log_error=False)
-            raise
-        _log_outcome(report)
+        _guarded(
+            run,
+            lambda: _scan(run, watchlist, matcher, batch_size, progress, after_save, should_stop),
+        )
     return report
+
+
+def _guarded(run: _Run, steps: Callable[[], None]) -> None:
+    """Run the scan's steps; any failure is recorded on the scan, never raised (but signals)."""
+    try:
+        steps()
+    except (EvidenceWatchError, OSError, ValueError) as exc:
+        _fail(run, f"{type(exc).__name__}: {exc}", log_error=True)
+        return
+    except SQLAlchemyError as exc:
+        # A full disk, a lost server, a lock held too long: the batch in flight was
+        # rolled back, everything before it is committed and stays.
+        _fail(run, str(database_unavailable(run.engine.url, exc)), log_error=True)
+        return
+    except BaseException:
+        # KeyboardInterrupt/SystemExit: record what we can, then let it end the process.
+        _fail(run, "interrupted", log_error=False)
+        raise
+    _log_outcome(run.report)
 
 
 def _scan(
