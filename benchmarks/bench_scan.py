@@ -6,8 +6,8 @@ SLC7A5 record of the scan tests (the shape issue 9 measured); ``--abstracts``
 gives each a realistic title and abstract naming one of eight tracked genes, so
 every query finds a share and matching and extraction cost what they do on
 real papers. Every record is parsed, matched, stored and scored. Each run
-scans into a new SQLite file through ``run_scan`` as ``scan_job`` wires it (batches of 500, the ranking
-model's ``after_save``), with a client at 3 requests/s (no api_key).
+scans into a new SQLite file through ``run_scan`` as ``scan_job`` wires it
+(batches of 500, the ranking model's ``after_save``), with a client at 3 requests/s (no api_key).
 
 Two modes, alternated in one process so both see the same machine:
 

@@ -6,6 +6,7 @@ batch size so one scan has many batches.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -126,7 +127,11 @@ def test_a_database_failure_while_storing_stops_the_fetching_thread(engine, watc
 
         report = _scan(engine, fake, watchlist, matcher, after_save=broken_store)
         requests_at_end = _efetches(fake)
+        time.sleep(0.5)  # time enough for a thread left running to ask again
+        requests_later = _efetches(fake)
     assert report.status == "failed" and "the disk went away" in report.error
     assert _stored(engine) == []
-    # The first batch was being stored; at most the prefetched one more was asked for.
-    assert requests_at_end <= 2
+    # The first batch was being stored; one more waited in the queue and one more at
+    # most was fetched and waiting to be put; then the thread stopped.
+    assert requests_at_end <= 3 < N_RECORDS // BATCH
+    assert requests_later == requests_at_end
