@@ -200,3 +200,11 @@ class IntegrityState(enum.StrEnum):
     open = "open"
     confirmed = "confirmed"  # the evidence on the paper is withdrawn
     dismissed = "dismissed"  # kept, with the curator's note
+
+
+class RouteKind(enum.StrEnum):
+    """How a scan came to a paper (``candidate_route``); a paper may have several."""
+
+    query = "query"  # the watchlist's ESearch queries found it
+    cites = "cites"  # ELink pubmed_pubmed_citedin: it cites a seed-cited or accepted paper
+    similar = "similar"  # ELink pubmed_pubmed: PubMed lists it as similar to an accepted paper

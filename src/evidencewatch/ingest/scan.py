@@ -27,6 +27,7 @@ from sqlmodel import Session
 from evidencewatch.core.errors import EvidenceWatchError
 from evidencewatch.core.progress import Progress
 from evidencewatch.core.timeutil import utcnow
+from evidencewatch.ingest.citations import note_query_routes
 from evidencewatch.ingest.store import AfterSave, known_pmids, save_records
 from evidencewatch.ingest.unresolved import (
     open_pmids,
@@ -83,6 +84,10 @@ class ScanReport:
     unresolved_pmids: list[int] = field(default_factory=list)
     #: PMIDs this scan confirmed gone from PubMed (ESearch [uid] knows nothing of them).
     gone_pmids: list[int] = field(default_factory=list)
+    #: Papers stored because they cite (or resemble) a seed-cited or accepted paper.
+    citation_papers_new: int = 0
+    #: ELink requests, and EFetch requests for the papers ELink found (in ``requests`` too).
+    citation_requests: int = 0
 
     def summary(self) -> str:
         """One line for people: what the scan read and found."""
@@ -92,6 +97,11 @@ class ScanReport:
             f"{self.requests} requests, {self.papers_seen} papers seen, "
             f"{self.papers_new} new, {self.candidates_new} new candidates"
         )
+        if self.citation_requests:
+            line += (
+                f", {self.citation_papers_new} of the new papers found through citations "
+                f"({self.citation_requests} requests)"
+            )
         if self.gone_pmids:
             line += f", {len(self.gone_pmids)} PMIDs gone from PubMed"
         if self.unresolved_pmids:
@@ -110,6 +120,8 @@ class ScanReport:
             "missing_pmids": self.missing_pmids,
             "unresolved_pmids": self.unresolved_pmids,
             "gone_pmids": self.gone_pmids,
+            "citation_papers_new": self.citation_papers_new,
+            "citation_requests": self.citation_requests,
             "error": self.error,
         }
 
@@ -185,6 +197,9 @@ def note_searches(*, session: Session, report: ScanReport, pmids: list[int]) -> 
     could not get, wherever their searches found them.
     """
     known = known_pmids(session=session, pmids=pmids)
+    note_query_routes(
+        session=session, pmids=sorted(known), scan_id=report.scan_id, only_routed=True
+    )
     retry = pmids_to_retry(session=session, by=f"scan:{report.scan_id}")
     scan = session.get(Scan, report.scan_id)
     assert scan is not None
@@ -201,8 +216,13 @@ def save_batch(
     matcher: Matcher,
     report: ScanReport,
     after_save: AfterSave | None,
+    by_query: bool = True,
 ) -> None:
-    """Store one fetched batch, its candidates and its unresolved PMIDs, and the counts so far."""
+    """Store one fetched batch, its candidates and its unresolved PMIDs, and the counts so far.
+
+    ``by_query``: the watchlist's query found the batch (its route is recorded);
+    papers ELink found get theirs from :func:`~evidencewatch.ingest.citations.note_links`.
+    """
     by = f"scan:{report.scan_id}"
     report.missing_pmids.extend(fetched.left_out)
     counts = save_records(
@@ -215,6 +235,9 @@ def save_batch(
     )
     if after_save and counts.new_candidate_ids:
         after_save(session, counts.new_candidate_ids)
+    if by_query:
+        pmids = [r.pmid for r in fetched.records]
+        note_query_routes(session=session, pmids=pmids, scan_id=report.scan_id)
     resolve_stored(session=session, pmids=[r.pmid for r in fetched.records], by=by)
     record_unresolved(session=session, pmids=fetched.unresolved, scan_id=report.scan_id)
     resolve_gone(

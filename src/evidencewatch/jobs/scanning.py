@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from evidencewatch.core.errors import EvidenceWatchError
 from evidencewatch.core.logs import scan_context
 from evidencewatch.core.progress import NullProgress, Progress
+from evidencewatch.ingest.citations import Link, ask_links, link_sources, note_links
 from evidencewatch.ingest.scan import (
     SUCCEEDED,
     ScanReport,
@@ -37,9 +38,10 @@ from evidencewatch.ingest.scan import (
     save_batch,
     search_queries,
 )
-from evidencewatch.ingest.store import AfterSave
+from evidencewatch.ingest.store import AfterSave, known_pmids
 from evidencewatch.ingest.windows import Window, plan_window
 from evidencewatch.jobs.prefetch import Prefetcher
+from evidencewatch.pubmed.elink import CITED_IN
 from evidencewatch.pubmed.fetching import FetchedIds, fetch_by_ids
 from evidencewatch.storage.db import database_unavailable, session_scope
 
@@ -68,6 +70,8 @@ class _Run:
     report: ScanReport
     requests_before: int
     fetch_ahead: int = 1
+    citations: bool = True
+    similar_articles: bool = False
     committed: tuple[int, int, int] = (0, 0, 0)
 
     def count_requests(self) -> None:
@@ -105,6 +109,8 @@ def run_scan(
     after_save: AfterSave | None = None,
     should_stop: Callable[[], bool] = lambda: False,
     fetch_ahead: int = 1,
+    citations: bool = True,
+    similar_articles: bool = False,
 ) -> ScanReport:
     """Scan PubMed for new papers on the watchlist and queue their candidates.
 
@@ -116,6 +122,8 @@ def run_scan(
 
     ``fetch_ahead``: EFetch batches fetched ahead of the one being stored, on
     one thread (:mod:`evidencewatch.jobs.prefetch`); 0 fetches and stores in turn.
+    ``citations``/``similar_articles``: also follow ELink from the seed-cited and
+    accepted papers (:mod:`evidencewatch.ingest.citations`).
     """
     progress = progress or NullProgress()
     today = today or datetime.now(UTC).date()
@@ -131,7 +139,9 @@ def run_scan(
             )
         scan_id = open_scan(session=session, window=window, trigger=trigger)
     report = ScanReport(scan_id, "running", 0, 0, 0, 0, window)
-    run = _Run(engine, client, report, client.requests_made, fetch_ahead)
+    run = _Run(
+        engine, client, report, client.requests_made, fetch_ahead, citations, similar_articles
+    )
     with scan_context(scan_id):
         log.info("scan %d: window %s..%s (crdt)", scan_id, window.start, window.end)
         _guarded(
@@ -176,16 +186,38 @@ def _scan(
     with session_scope(run.engine) as session:
         to_fetch = note_searches(session=session, report=report, pmids=seen)
     progress.task("fetching new papers", total=len(to_fetch))
-    batches = [
-        to_fetch[start : start + batch_size] for start in range(0, len(to_fetch), batch_size)
-    ]
+    _store_batches(run, to_fetch, batch_size, matcher, progress, after_save, should_stop)
+    if run.citations or run.similar_articles:
+        _follow_links(run, batch_size, matcher, progress, after_save, should_stop)
+    run.count_requests()
+    run.finish(SUCCEEDED)
+
+
+def _store_batches(
+    run: _Run,
+    pmids: list[int],
+    batch_size: int,
+    matcher: Matcher,
+    progress: Progress,
+    after_save: AfterSave | None,
+    should_stop: Callable[[], bool],
+    links: list[Link] | None = None,
+) -> None:
+    """Fetch ``pmids`` in batches and store each in its own transaction.
+
+    With ``links`` the papers came from ELink: their routes and citation
+    reasons are recorded with them, and they count as citation papers.
+    """
+    report = run.report
+    batches = [pmids[start : start + batch_size] for start in range(0, len(pmids), batch_size)]
     done = 0
     # closing(): a failed batch stops the fetching thread now, not when the generator is freed.
     with closing(_fetched(run, batches)) as fetched_batches:
         for batch, fetched in fetched_batches:
             if should_stop():
-                raise ScanStopped(f"stopped after {done} of {len(to_fetch)} new papers")
+                raise ScanStopped(f"stopped after {done} of {len(pmids)} new papers")
             run.count_requests()
+            new_before = report.papers_new
             with session_scope(run.engine) as session:
                 save_batch(
                     session=session,
@@ -193,12 +225,52 @@ def _scan(
                     matcher=matcher,
                     report=report,
                     after_save=after_save,
+                    by_query=links is None,
                 )
+                if links is not None:
+                    stored = {r.pmid for r in fetched.records}
+                    mine = [lk for lk in links if lk.pmid in stored]
+                    note_links(session=session, links=mine, scan_id=report.scan_id)
+            if links is not None:
+                report.citation_papers_new += report.papers_new - new_before
             run.mark_committed()
             done += len(batch)
             progress.advance(len(batch))
+
+
+def _follow_links(
+    run: _Run,
+    batch_size: int,
+    matcher: Matcher,
+    progress: Progress,
+    after_save: AfterSave | None,
+    should_stop: Callable[[], bool],
+) -> None:
+    """Papers citing (or like) the seed-cited and accepted ones: ask, fetch, store, route."""
+    report, before = run.report, run.client.requests_made
+    with session_scope(run.engine) as session:
+        plan = link_sources(session=session, similar=run.similar_articles)
+    if not run.citations:
+        plan.sources.pop(CITED_IN, None)
+    links = ask_links(run.client, plan)
     run.count_requests()
-    run.finish(SUCCEEDED)
+    with session_scope(run.engine) as session:
+        known = known_pmids(session=session, pmids={lk.pmid for lk in links})
+        note_links(
+            session=session, links=[lk for lk in links if lk.pmid in known], scan_id=report.scan_id
+        )
+    to_fetch = sorted({lk.pmid for lk in links} - known)
+    progress.task("fetching papers found through citations", total=len(to_fetch))
+    _store_batches(run, to_fetch, batch_size, matcher, progress, after_save, should_stop, links)
+    report.citation_requests = run.client.requests_made - before
+    log.info(
+        "scan %d: %d ELink sources, %d linked papers, %d new (%d requests)",
+        report.scan_id,
+        sum(len(s) for s in plan.sources.values()),
+        len({lk.pmid for lk in links}),
+        report.citation_papers_new,
+        report.citation_requests,
+    )
 
 
 def _fetched(run: _Run, batches: list[list[int]]) -> Generator[tuple[list[int], FetchedIds]]:

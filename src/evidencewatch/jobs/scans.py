@@ -118,6 +118,8 @@ def _locked_scan(
             progress=progress if show_progress else NullProgress(),
             should_stop=lambda: should_stop() or lock.lost.is_set(),
             after_save=BatchScorer(),
+            citations=settings.scan_citations,
+            similar_articles=settings.scan_similar_articles,
         )
 
 

@@ -21,6 +21,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlmodel import Session
 
+import evidencewatch.storage.routes  # noqa: F401  (registers candidate_route on SQLModel.metadata)
 from evidencewatch.core.errors import ConfigError
 
 #: The driver errors that mean "this database cannot be used" (cannot be opened, reached,

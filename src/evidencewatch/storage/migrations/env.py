@@ -3,7 +3,8 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import evidencewatch.storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import evidencewatch.storage.models
+import evidencewatch.storage.routes  # noqa: F401  (the candidate_route table)
 
 target_metadata = SQLModel.metadata
 connection = context.config.attributes.get("connection")
