@@ -233,10 +233,11 @@ def export(app: AppContext, fmt: str, status: str, output: Any) -> None:
 
     with session_scope(app.ready_engine()) as session:
         pairs = exporting.iter_candidates(session=session, status=status)
+        routes = exporting.all_routes(session=session)
         if fmt == "ris":
-            n = exporting.write_ris(pairs, output)
+            n = exporting.write_ris(pairs, output, routes)
         else:
-            rows = (exporting.candidate_row(c, p) for c, p in pairs)
+            rows = (exporting.candidate_row(c, p, routes.get(p.pmid)) for c, p in pairs)
             writer = exporting.write_jsonl if fmt == "jsonl" else exporting.write_csv
             n = writer(rows, output)
     click.echo(f"exported {n} {'papers' if fmt == 'ris' else 'candidates'}", err=True)
