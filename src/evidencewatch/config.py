@@ -106,6 +106,20 @@ SPECS: tuple[SettingSpec, ...] = (
         "fetch_batch_size", "EVIDENCEWATCH_FETCH_BATCH_SIZE", int, 500, "PMIDs per efetch request."
     ),
     SettingSpec(
+        "scan_citations",
+        "EVIDENCEWATCH_SCAN_CITATIONS",
+        bool,
+        True,
+        "Each scan also asks ELink for papers citing seed-cited and accepted papers.",
+    ),
+    SettingSpec(
+        "scan_similar_articles",
+        "EVIDENCEWATCH_SCAN_SIMILAR_ARTICLES",
+        bool,
+        False,
+        "Each scan also asks ELink for PubMed's similar articles of accepted papers.",
+    ),
+    SettingSpec(
         "scan_lock_wait_seconds",
         "EVIDENCEWATCH_SCAN_LOCK_WAIT",
         float,
@@ -245,6 +259,8 @@ class Settings:
     scan_overlap_days: int = 3
     scan_initial_days: int = 30
     fetch_batch_size: int = 500
+    scan_citations: bool = True
+    scan_similar_articles: bool = False
     scan_lock_wait_seconds: float = 0.0
     scan_lock_stale_seconds: float = 900.0
     timezone: str = "UTC"

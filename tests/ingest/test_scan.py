@@ -29,6 +29,8 @@ def test_json_keeps_every_key_and_adds_the_unresolved_and_gone_pmids():
         "missing_pmids",
         "unresolved_pmids",
         "gone_pmids",
+        "citation_papers_new",
+        "citation_requests",
         "error",
     }
 

@@ -34,6 +34,7 @@ def detail_json(detail: CandidateDetail) -> dict[str, Any]:
             for s in detail.siblings
         ],
         "already_accepted": [s.id for s in detail.accepted_siblings],
+        "routes": detail.routes,
         "contradictions": [
             {
                 "basis": x.basis,
@@ -80,6 +81,8 @@ def print_detail(data: dict[str, Any]) -> None:
         echo("  WARNING: this paper is retracted")
     if paper["deleted_at"]:
         echo(f"  WARNING: deleted from PubMed on {json_default(paper['deleted_at'])}")
+    for route in data["routes"]:
+        echo(f"  found: {route}")
     if data["already_accepted"]:
         echo(f"  note: evidence from this paper is already accepted: {data['already_accepted']}")
     for x in data["contradictions"]:

@@ -128,17 +128,22 @@ def scan(app: AppContext, since: date | None, until: date | None, as_json: bool)
     Example:
         evidencewatch scan --json
     """
-    from evidencewatch.jobs.scans import scan_job
+    from evidencewatch.jobs.scans import ScanDatabaseError, scan_job
 
-    report = scan_job(
-        app.settings,
-        engine=app.ready_engine(),
-        client=app.client(),
-        since=since,
-        until=until,
-        trigger="manual",
-        show_progress=not as_json,
-    )
+    try:
+        report = scan_job(
+            app.settings,
+            engine=app.ready_engine(),
+            client=app.client(),
+            since=since,
+            until=until,
+            trigger="manual",
+            show_progress=not as_json,
+        )
+    except ScanDatabaseError as exc:  # before the scan had a row to record it on
+        if as_json:
+            click.echo(json.dumps({"status": "failed", "scan_id": None, "error": str(exc)}))
+        raise
     if as_json:
         click.echo(json.dumps(report.as_json()))
     else:
@@ -228,10 +233,11 @@ def export(app: AppContext, fmt: str, status: str, output: Any) -> None:
 
     with session_scope(app.ready_engine()) as session:
         pairs = exporting.iter_candidates(session=session, status=status)
+        routes = exporting.all_routes(session=session)
         if fmt == "ris":
-            n = exporting.write_ris(pairs, output)
+            n = exporting.write_ris(pairs, output, routes)
         else:
-            rows = (exporting.candidate_row(c, p) for c, p in pairs)
+            rows = (exporting.candidate_row(c, p, routes.get(p.pmid)) for c, p in pairs)
             writer = exporting.write_jsonl if fmt == "jsonl" else exporting.write_csv
             n = writer(rows, output)
     click.echo(f"exported {n} {'papers' if fmt == 'ris' else 'candidates'}", err=True)

@@ -221,3 +221,11 @@ class VoteDecision(enum.StrEnum):
 
 # Agreement (Cohen's kappa) over fewer shared decisions than this is shown with a warning.
 KAPPA_MIN_SHARED = 10
+
+
+class RouteKind(enum.StrEnum):
+    """How a scan came to a paper (``candidate_route``); a paper may have several."""
+
+    query = "query"  # the watchlist's ESearch queries found it
+    cites = "cites"  # ELink pubmed_pubmed_citedin: it cites a seed-cited or accepted paper
+    similar = "similar"  # ELink pubmed_pubmed: PubMed lists it as similar to an accepted paper

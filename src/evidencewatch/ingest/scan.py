@@ -27,6 +27,7 @@ from sqlmodel import Session
 from evidencewatch.core.errors import EvidenceWatchError
 from evidencewatch.core.progress import Progress
 from evidencewatch.core.timeutil import utcnow
+from evidencewatch.ingest.citations import note_query_routes
 from evidencewatch.ingest.store import AfterSave, known_pmids, save_records
 from evidencewatch.ingest.unresolved import (
     open_pmids,
@@ -36,7 +37,7 @@ from evidencewatch.ingest.unresolved import (
     resolve_stored,
 )
 from evidencewatch.ingest.windows import SearchSlice, Window, search_window
-from evidencewatch.pubmed.fetching import FetchedIds, fetch_by_ids
+from evidencewatch.pubmed.fetching import FetchedIds
 from evidencewatch.pubmed.query import QUERY_VERSION, build_queries
 from evidencewatch.storage.models import Scan
 
@@ -50,8 +51,8 @@ __all__ = [
     "SUCCEEDED",
     "ScanReport",
     "ScanStopped",
-    "fetch_batch",
     "finish_scan",
+    "mark_failed",
     "note_searches",
     "open_scan",
     "save_batch",
@@ -83,6 +84,10 @@ class ScanReport:
     unresolved_pmids: list[int] = field(default_factory=list)
     #: PMIDs this scan confirmed gone from PubMed (ESearch [uid] knows nothing of them).
     gone_pmids: list[int] = field(default_factory=list)
+    #: Papers stored because they cite (or resemble) a seed-cited or accepted paper.
+    citation_papers_new: int = 0
+    #: ELink requests, and EFetch requests for the papers ELink found (in ``requests`` too).
+    citation_requests: int = 0
 
     def summary(self) -> str:
         """One line for people: what the scan read and found."""
@@ -92,6 +97,11 @@ class ScanReport:
             f"{self.requests} requests, {self.papers_seen} papers seen, "
             f"{self.papers_new} new, {self.candidates_new} new candidates"
         )
+        if self.citation_requests:
+            line += (
+                f", {self.citation_papers_new} of the new papers found through citations "
+                f"({self.citation_requests} requests)"
+            )
         if self.gone_pmids:
             line += f", {len(self.gone_pmids)} PMIDs gone from PubMed"
         if self.unresolved_pmids:
@@ -110,6 +120,8 @@ class ScanReport:
             "missing_pmids": self.missing_pmids,
             "unresolved_pmids": self.unresolved_pmids,
             "gone_pmids": self.gone_pmids,
+            "citation_papers_new": self.citation_papers_new,
+            "citation_requests": self.citation_requests,
             "error": self.error,
         }
 
@@ -185,6 +197,9 @@ def note_searches(*, session: Session, report: ScanReport, pmids: list[int]) -> 
     could not get, wherever their searches found them.
     """
     known = known_pmids(session=session, pmids=pmids)
+    note_query_routes(
+        session=session, pmids=sorted(known), scan_id=report.scan_id, only_routed=True
+    )
     retry = pmids_to_retry(session=session, by=f"scan:{report.scan_id}")
     scan = session.get(Scan, report.scan_id)
     assert scan is not None
@@ -194,13 +209,6 @@ def note_searches(*, session: Session, report: ScanReport, pmids: list[int]) -> 
     return sorted({pmid for pmid in pmids if pmid not in known} | set(retry))
 
 
-def fetch_batch(client: EutilsClient, batch: list[int], report: ScanReport) -> FetchedIds:
-    """The records of ``batch`` from EFetch, asking again for any an answer left out."""
-    fetched = fetch_by_ids(client, batch)
-    report.missing_pmids.extend(fetched.left_out)
-    return fetched
-
-
 def save_batch(
     *,
     session: Session,
@@ -208,9 +216,15 @@ def save_batch(
     matcher: Matcher,
     report: ScanReport,
     after_save: AfterSave | None,
+    by_query: bool = True,
 ) -> None:
-    """Store one fetched batch, its candidates and its unresolved PMIDs, and the counts so far."""
+    """Store one fetched batch, its candidates and its unresolved PMIDs, and the counts so far.
+
+    ``by_query``: the watchlist's query found the batch (its route is recorded);
+    papers ELink found get theirs from :func:`~evidencewatch.ingest.citations.note_links`.
+    """
     by = f"scan:{report.scan_id}"
+    report.missing_pmids.extend(fetched.left_out)
     counts = save_records(
         session=session,
         records=fetched.records,
@@ -221,6 +235,9 @@ def save_batch(
     )
     if after_save and counts.new_candidate_ids:
         after_save(session, counts.new_candidate_ids)
+    if by_query:
+        pmids = [r.pmid for r in fetched.records]
+        note_query_routes(session=session, pmids=pmids, scan_id=report.scan_id)
     resolve_stored(session=session, pmids=[r.pmid for r in fetched.records], by=by)
     record_unresolved(session=session, pmids=fetched.unresolved, scan_id=report.scan_id)
     resolve_gone(
@@ -263,6 +280,26 @@ def finish_scan(*, session: Session, report: ScanReport, status: str) -> None:
     scan.finished_at = utcnow()
     session.add(scan)
     report.status = status
+
+
+def mark_failed(*, session: Session, scan_id: int, error: str, counts: tuple[int, int]) -> str:
+    """Record the least a failed scan's row must say: failed, why, and what it committed.
+
+    For a database that refused :func:`finish_scan` because it is full. SQLite
+    writes an updated row whole, and a row holding the queries' JSON spills
+    onto overflow pages, so even changing its status needs new pages. Dropping
+    the queries (the report and the log still have them) makes the row small
+    enough to be rewritten in the page it is on. Returns the error as recorded.
+    """
+    scan = session.get(Scan, scan_id)
+    assert scan is not None
+    scan.status = "failed"
+    scan.queries = []
+    scan.error = f"{error[:400]} (this scan's queries were dropped from its record to make room)"
+    scan.papers_new, scan.candidates_new = counts
+    scan.finished_at = utcnow()
+    session.add(scan)
+    return scan.error
 
 
 def _unresolved_error(pmids: list[int]) -> str:

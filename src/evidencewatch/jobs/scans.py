@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from evidencewatch.config import Settings
 from evidencewatch.core.progress import NullProgress, progress_for_terminal
@@ -23,10 +24,16 @@ from evidencewatch.jobs.locks import make_holder, scan_lock
 from evidencewatch.jobs.scanning import run_scan
 from evidencewatch.matching.match import Matcher
 from evidencewatch.ranking import BatchScorer
+from evidencewatch.storage.db import DatabaseUnavailable, database_unavailable
 from evidencewatch.watch.seedfiles import load_watchlist
+from evidencewatch.watch.watchlist import Watchlist
 
 if TYPE_CHECKING:
     from evidencewatch.pubmed.client import EutilsClient
+
+#: What a scan raises when the database fails before the scan has a row to record it on
+#: (taking the lock, planning the window); later failures end in a failed ScanReport.
+ScanDatabaseError = DatabaseUnavailable
 
 
 def scan_job(
@@ -53,6 +60,39 @@ def scan_job(
     """
     watchlist = load_watchlist(settings.seed_path / "watchlist.toml")
     matcher = Matcher.from_watchlist(watchlist)
+    try:
+        return _locked_scan(
+            settings,
+            engine=engine,
+            client=client,
+            watchlist=watchlist,
+            matcher=matcher,
+            dates=(since, until, today),
+            trigger=trigger,
+            show_progress=show_progress,
+            should_stop=should_stop,
+            lock_wait=lock_wait,
+            holder=holder,
+        )
+    except SQLAlchemyError as exc:
+        raise database_unavailable(engine.url, exc) from None
+
+
+def _locked_scan(
+    settings: Settings,
+    *,
+    engine: Engine,
+    client: EutilsClient,
+    watchlist: Watchlist,
+    matcher: Matcher,
+    dates: tuple[date | None, date | None, date | None],
+    trigger: str,
+    show_progress: bool,
+    should_stop: Callable[[], bool],
+    lock_wait: float | None,
+    holder: str | None,
+) -> ScanReport:
+    since, until, today = dates
     with (
         scan_lock(
             engine,
@@ -78,6 +118,8 @@ def scan_job(
             progress=progress if show_progress else NullProgress(),
             should_stop=lambda: should_stop() or lock.lost.is_set(),
             after_save=BatchScorer(),
+            citations=settings.scan_citations,
+            similar_articles=settings.scan_similar_articles,
         )
 
 

@@ -68,6 +68,11 @@ WEIGHTS: dict[str, float] = {
     "ambiguous_alias_only": -20.0,
     # The gene only appears as a subtype/status label ("HER2-positive breast cancer").
     "status_label_only": -20.0,
+    # The paper cites a seed-cited or accepted paper (ELink citedin; or, with the
+    # scan_similar_articles setting, PubMed lists it as similar to an accepted one):
+    # follow-up work on known evidence. Small: a citation says the topic is close,
+    # not what the paper found. Added after matching (ingest.citations).
+    "cites_seed_or_accepted": 5.0,
 }
 SUPPORTING_SENTENCES_CAP = 3  # at most 3 extra sentences count (+15)
 SCORE_MIN, SCORE_MAX = 0.0, 100.0  # the score's range (the logistic never reaches either end)

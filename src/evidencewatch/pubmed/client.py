@@ -32,7 +32,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from types import TracebackType
 from typing import Self, TypeVar
@@ -46,6 +46,7 @@ from evidencewatch.core.errors import (
     EutilsPhraseNotFound,
 )
 from evidencewatch.pubmed.efetch import read_efetch
+from evidencewatch.pubmed.elink import elink_params, read_elink
 from evidencewatch.pubmed.esearch import ESEARCH_CAP, SearchResult, article_id_term, read_esearch
 from evidencewatch.pubmed.parse import ParsedFile
 from evidencewatch.pubmed.ratelimit import RateLimiter
@@ -82,11 +83,11 @@ _T = TypeVar("_T")
 
 
 class EutilsClient:
-    """Talks to PubMed through ESearch and EFetch, and refuses to return doubtful answers.
+    """Talks to PubMed through ESearch, EFetch and ELink, and refuses to return doubtful answers.
 
     One instance may be shared by many threads: the rate limiter, the attempt
     counter and the connection pool are all thread-safe. ``on_request`` is called
-    with the endpoint name (``"esearch"``/``"efetch"``) once per HTTP attempt,
+    with the endpoint name (``"esearch"``, ``"efetch"``, ``"elink"``) once per attempt,
     retries included, so scans can count what they cost NCBI.
     """
 
@@ -245,6 +246,15 @@ class EutilsClient:
         }
         return self._call("efetch", params, post=True, parse=read_efetch)
 
+    def elink(self, ids: Sequence[int], *, linkname: str) -> dict[int, list[int]]:
+        """For each source PMID, the PMIDs ``linkname`` links it to (:mod:`.elink`); POSTed."""
+        return self._call(
+            "elink",
+            elink_params(ids, linkname),
+            post=True,
+            parse=lambda body, where: read_elink(body, where, ids=ids, linkname=linkname),
+        )
+
     def resolve_article_id(self, article_id: str) -> list[int]:
         """PMIDs for a DOI or PMC ID; ``[]`` when PubMed does not know the identifier.
 
@@ -278,7 +288,7 @@ class EutilsClient:
     def _call(
         self,
         endpoint: str,
-        params: dict[str, str],
+        params: Mapping[str, str | list[str]],
         *,
         post: bool,
         parse: Callable[[bytes, str], _T],
@@ -315,7 +325,12 @@ class EutilsClient:
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
     def _request(
-        self, endpoint: str, params: dict[str, str], *, post: bool, deadline: float | None = None
+        self,
+        endpoint: str,
+        params: Mapping[str, str | list[str]],
+        *,
+        post: bool,
+        deadline: float | None = None,
     ) -> tuple[bytes, str]:
         """Exactly one HTTP attempt. Returns the body and a redacted description of the call.
 
@@ -324,7 +339,7 @@ class EutilsClient:
         for anything other than HTTP 200.
         """
         url = f"{self.base_url}{endpoint}.fcgi"
-        full: dict[str, str] = {"db": "pubmed", **params, "tool": self.tool}
+        full: dict[str, str | list[str]] = {"db": "pubmed", **params, "tool": self.tool}
         if self.email:
             full["email"] = self.email
         if self._api_key:

@@ -8,6 +8,7 @@ whether retrying could help.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlencode
 
@@ -108,11 +109,16 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (as_utc(when) - utcnow()).total_seconds())
 
 
-def describe_call(url: str, params: dict[str, str], *, post: bool) -> str:
-    """A short, redacted description of a call for messages and logs."""
-    shown = {
-        k: (v if len(v) <= 120 else v[:100] + f"...({len(v)} chars)") for k, v in params.items()
-    }
+def describe_call(url: str, params: Mapping[str, str | list[str]], *, post: bool) -> str:
+    """A short, redacted description of a call for messages and logs.
+
+    A parameter given several times (ELink's one ``id`` per PMID) is shown once,
+    its values joined by commas.
+    """
+    shown = {}
+    for k, value in params.items():
+        v = value if isinstance(value, str) else ",".join(value)
+        shown[k] = v if len(v) <= 120 else v[:100] + f"...({len(v)} chars)"
     if "api_key" in shown:
         shown["api_key"] = "REDACTED"
     return f"{'POST' if post else 'GET'} {url}?{urlencode(shown)}"

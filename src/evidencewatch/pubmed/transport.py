@@ -16,7 +16,7 @@ included), raised ``from None`` so the original never travels with it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import requests
@@ -51,7 +51,7 @@ class Timing:
 def send(
     session: requests.Session,
     url: str,
-    params: dict[str, str],
+    params: Mapping[str, str | list[str]],
     where: str,
     *,
     post: bool,

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from evidencewatch.pubmed.links import pubmed_url
 from evidencewatch.review.queue import QUEUE_ORDER
 from evidencewatch.storage.models import Candidate, Paper
+from evidencewatch.storage.routes import CandidateRoute, route_texts
 
 EXPORT_FIELDS = (
     "id",
@@ -52,6 +53,7 @@ EXPORT_FIELDS = (
     "snippets",
     "reasons",
     "retracted",
+    "routes",
 )
 # First characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -74,7 +76,16 @@ def iter_candidates(
         offset += batch
 
 
-def candidate_row(candidate: Candidate, paper: Paper) -> dict[str, Any]:
+def all_routes(*, session: Session) -> dict[int, list[str]]:
+    """How each paper was found (storage.routes), for every paper that has a route."""
+    pmids = list(session.exec(select(CandidateRoute.pmid).distinct()).all())
+    return route_texts(session=session, pmids=pmids)
+
+
+def candidate_row(
+    candidate: Candidate, paper: Paper, routes: list[str] | None = None
+) -> dict[str, Any]:
+    """One export row; ``routes`` are how the paper was found (JSONL: a list; CSV: "; ")."""
     return {
         "id": candidate.id,
         "pmid": candidate.pmid,
@@ -106,6 +117,7 @@ def candidate_row(candidate: Candidate, paper: Paper) -> dict[str, Any]:
         "snippets": [s["text"] for s in candidate.snippets],
         "reasons": candidate.reasons,
         "retracted": paper.is_retracted,
+        "routes": list(routes or []),
     }
 
 
@@ -134,13 +146,22 @@ def write_csv(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
     writer.writeheader()
     n = 0
     for row in rows:
-        writer.writerow({k: csv_cell(v) for k, v in row.items()})
+        cells = {k: csv_cell("; ".join(v) if k == "routes" else v) for k, v in row.items()}
+        writer.writerow(cells)
         n += 1
     return n
 
 
-def write_ris(pairs: Iterator[tuple[Candidate, Paper]], out: TextIO) -> int:
-    """RIS for reference managers: one entry per paper, listing every gene it was accepted for."""
+def write_ris(
+    pairs: Iterator[tuple[Candidate, Paper]],
+    out: TextIO,
+    routes: dict[int, list[str]] | None = None,
+) -> int:
+    """RIS for reference managers: one entry per paper, every gene it was accepted for.
+
+    How the paper was found (``routes``) is a note: "N1  - found: cites PMID ...".
+    """
+    routes = routes or {}
     grouped: dict[int, tuple[Paper, list[Candidate]]] = {}
     for candidate, paper in pairs:
         grouped.setdefault(paper.pmid, (paper, []))[1].append(candidate)
@@ -166,6 +187,8 @@ def write_ris(pairs: Iterator[tuple[Candidate, Paper]], out: TextIO) -> int:
             out.write(f"KW  - {candidate.gene}\n")
             if candidate.statement:
                 out.write(f"N1  - {candidate.gene}: {_one_line(candidate.statement)}\n")
+        for route in routes.get(paper.pmid, []):
+            out.write(f"N1  - found: {_one_line(route)}\n")
         out.write("ER  - \n\n")
     return len(grouped)
 

@@ -16,6 +16,7 @@ from evidencewatch.pubmed.records import PubmedRecord
 from evidencewatch.review.contradictions import Contradiction, find_contradictions
 from evidencewatch.review.queue import QUEUE_ORDER
 from evidencewatch.storage.models import AuditEvent, Candidate, Paper, SeedFindingRow
+from evidencewatch.storage.routes import route_texts
 
 
 @dataclass(slots=True)
@@ -27,6 +28,7 @@ class CandidateDetail:
     seed_findings: list[SeedFindingRow] = field(default_factory=list)
     history: list[AuditEvent] = field(default_factory=list)
     contradictions: list[Contradiction] = field(default_factory=list)
+    routes: list[str] = field(default_factory=list)  # how the paper was found (storage.routes)
 
     @property
     def accepted_siblings(self) -> list[Candidate]:
@@ -68,6 +70,7 @@ def candidate_detail(*, session: Session, candidate_id: int) -> CandidateDetail:
         seed_findings=findings,
         history=history(session=session, candidate_id=candidate_id),
         contradictions=find_contradictions(session=session, candidates=[candidate]),
+        routes=route_texts(session=session, pmids=[paper.pmid]).get(paper.pmid, []),
     )
 
 

@@ -21,6 +21,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlmodel import Session
 
+import evidencewatch.storage.routes
 import evidencewatch.storage.votes  # noqa: F401  (the votes table on SQLModel.metadata)
 from evidencewatch.core.errors import ConfigError
 

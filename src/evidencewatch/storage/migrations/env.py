@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 # Imported to register the tables on SQLModel.metadata.
 import evidencewatch.storage.models
+import evidencewatch.storage.routes
 import evidencewatch.storage.votes  # noqa: F401
 
 target_metadata = SQLModel.metadata

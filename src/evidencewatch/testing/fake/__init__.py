@@ -5,7 +5,7 @@ POST forms, connection resets, truncated bodies, Retry-After), and only real
 sockets exercise it. The offline demo uses the same server, so it ships in the
 package.
 
-What it speaks (``/entrez/eutils/esearch.fcgi`` and ``efetch.fcgi``):
+What it speaks (``/entrez/eutils/esearch.fcgi``, ``efetch.fcgi`` and ``elink.fcgi``):
 
 * ESearch: a small evaluator of PubMed query syntax (see :func:`parse_query`):
   parentheses, upper-case AND/OR/NOT evaluated left to right as PubMed does,
@@ -19,6 +19,9 @@ What it speaks (``/entrez/eutils/esearch.fcgi`` and ``efetch.fcgi``):
 * EFetch: by ``id`` (GET or POST form) in the requested order, unknown PMIDs
   missing; or by ``WebEnv``/``query_key``/``retstart``/``retmax``. PMIDs
   :meth:`FakeEutils.withhold` names are found by searches but never served.
+* ELink (``elink.fcgi``): ``pubmed_pubmed_citedin`` and ``pubmed_pubmed`` links
+  defined with :meth:`FakeEutils.add_links`, answered in NCBI's ``eLinkResult``
+  format, one ``LinkSet`` per ``id`` parameter (:mod:`.elink`).
 * Faults queued with :meth:`FakeEutils.fail_next` (see :class:`Fault`), among
   them a well-formed EFetch answer that silently leaves records out
   (:meth:`Fault.short_answer`), and an optional per-second rate limit that

@@ -31,6 +31,7 @@ class Corpus:
         self._index = TextIndex(self._records)
         self._history: dict[str, list[list[int]]] = {}
         self._withheld: set[int] = set()
+        self._links: dict[str, dict[int, set[int]]] = {}
 
     def add_records(self, records: Iterable[FakeRecord]) -> None:
         with self.lock:
@@ -50,6 +51,19 @@ class Corpus:
                 self._withheld.update(pmids)
             else:
                 self._withheld.difference_update(pmids)
+
+    def add_links(self, linkname: str, links: dict[int, Iterable[int]]) -> None:
+        """ELink's ``linkname`` links: for each source PMID, the PMIDs it links to."""
+        with self.lock:
+            known = self._links.setdefault(linkname, {})
+            for source, targets in links.items():
+                known.setdefault(source, set()).update(targets)
+
+    def links_of(self, linkname: str, source: int) -> list[int]:
+        """The known records ``source`` links to (a link to an unknown PMID is not served)."""
+        with self.lock:
+            targets = self._links.get(linkname, {}).get(source, set())
+            return [t for t in targets if t in self._records]
 
     def add_known_phrases(self, phrases: Iterable[str]) -> None:
         with self.lock:

@@ -205,7 +205,7 @@ def fault_response(
     if kind is FaultKind.CUSTOM:
         return Response(fault.status, fault.body, "text/xml; charset=UTF-8", dict(fault.headers))
     if kind is FaultKind.BACKEND_ERROR:
-        root = "eSearchResult" if endpoint == "esearch" else "eFetchResult"
+        root = {"esearch": "eSearchResult", "elink": "eLinkResult"}.get(endpoint, "eFetchResult")
         return error_xml(root, fault.message)
     return None
 

@@ -17,7 +17,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -25,6 +25,7 @@ from typing import Self
 from urllib.parse import parse_qs, urlsplit
 
 from evidencewatch.testing.fake.corpus import Corpus
+from evidencewatch.testing.fake.elink import LINKNAMES, elink
 from evidencewatch.testing.fake.endpoints import efetch, esearch
 from evidencewatch.testing.fake.faults import (
     Fault,
@@ -52,12 +53,14 @@ class FakeRequest:
 
     method: str
     path: str
-    endpoint: str | None  # "esearch", "efetch" or None
+    endpoint: str | None  # "esearch", "efetch", "elink" or None
     params: dict[str, str]
     headers: dict[str, str]
     time: float
     client: str
     status: int | None = None  # what the fake answered; None if it reset the connection
+    #: Every value of every parameter (ELink takes one ``id`` per source PMID).
+    multi: dict[str, list[str]] = field(default_factory=dict)
 
 
 class _Server(ThreadingHTTPServer):
@@ -143,7 +146,11 @@ class FakeEutils:
         self.requests: list[FakeRequest] = []
         self._lock = threading.RLock()
         self._corpus = Corpus(self._lock)
-        self._faults: dict[str, deque[Fault]] = {"esearch": deque(), "efetch": deque()}
+        self._faults: dict[str, deque[Fault]] = {
+            "esearch": deque(),
+            "efetch": deque(),
+            "elink": deque(),
+        }
         self._arrivals: dict[str, deque[float]] = {}
         self._stopping = threading.Event()
         self._server: _Server | None = None
@@ -190,12 +197,18 @@ class FakeEutils:
             found.update(p for p in evaluation.pmids if mindate <= crdts[p] <= maxdate)
         return found
 
+    def add_links(self, linkname: str, links: dict[int, Iterable[int]]) -> None:
+        """ELink links from each source PMID, e.g. ``pubmed_pubmed_citedin``: who cites it."""
+        if linkname not in LINKNAMES:
+            raise ValueError(f"linkname must be one of {LINKNAMES}, not {linkname!r}")
+        self._corpus.add_links(linkname, links)
+
     def fail_next(self, endpoint: str, *faults: Fault) -> None:
-        """Queue faults for the next calls to ``"esearch"`` or ``"efetch"``, one per call."""
+        """Queue faults for the next calls to ``"esearch"``, ``"efetch"`` or ``"elink"``."""
         if endpoint not in self._faults:
-            raise ValueError(f"endpoint must be 'esearch' or 'efetch', not {endpoint!r}")
+            raise ValueError(f"endpoint must be 'esearch', 'efetch' or 'elink', not {endpoint!r}")
         for fault in faults:
-            if endpoint == "efetch" and fault.kind in (
+            if endpoint != "esearch" and fault.kind in (
                 FaultKind.PHRASE_NOT_FOUND,
                 FaultKind.COUNT_MISMATCH,
             ):
@@ -287,7 +300,7 @@ class FakeEutils:
             fault, req.endpoint, client=req.client, recent=recent, limit=limit
         )
         if response is None:
-            response = self._answer(req.endpoint, req.params, fault)
+            response = self._answer(req.endpoint, req.params, fault, req.multi)
         keep, http_level = truncation(fault)
         self._send(handler, req, response, rate_headers, keep=keep, http_level=http_level)
 
@@ -306,9 +319,17 @@ class FakeEutils:
                 arrivals.popleft()
             return fault, len(arrivals), limit
 
-    def _answer(self, endpoint: str, params: dict[str, str], fault: Fault | None) -> Response:
+    def _answer(
+        self,
+        endpoint: str,
+        params: dict[str, str],
+        fault: Fault | None,
+        multi: dict[str, list[str]],
+    ) -> Response:
         if endpoint == "esearch":
             return esearch(self._corpus, params, fault, self.cap)
+        if endpoint == "elink":
+            return elink(self._corpus, multi, fault)
         return efetch(self._corpus, params, fault)
 
     def _send(
@@ -365,7 +386,7 @@ def _read_request(handler: _Handler, method: str) -> FakeRequest:
     endpoint = None
     if split.path.startswith(PATH_PREFIX):
         name = split.path[len(PATH_PREFIX) :]
-        if name in ("esearch.fcgi", "efetch.fcgi"):
+        if name in ("esearch.fcgi", "efetch.fcgi", "elink.fcgi"):
             endpoint = name.removesuffix(".fcgi")
     return FakeRequest(
         method=method,
@@ -375,4 +396,5 @@ def _read_request(handler: _Handler, method: str) -> FakeRequest:
         headers={k: v for k, v in handler.headers.items()},
         time=time.monotonic(),
         client=flat.get("api_key") or handler.client_address[0],
+        multi=params,
     )
