@@ -200,3 +200,24 @@ class IntegrityState(enum.StrEnum):
     open = "open"
     confirmed = "confirmed"  # the evidence on the paper is withdrawn
     dismissed = "dismissed"  # kept, with the curator's note
+
+
+# --- the living evidence summary -------------------------------------------------------
+
+
+class SummaryStatus(enum.StrEnum):
+    """Where a seed finding stands against accepted evidence (rules: reporting/summary/rules.py)."""
+
+    unchanged = "unchanged"
+    supported = "supported"
+    extended = "extended"
+    contested = "contested"
+    contradicted = "contradicted"
+    support_retracted = "support retracted"
+
+
+# The three sides of a finding's evidence, in display order.
+SUMMARY_SIDES: tuple[str, ...] = ("supporting", "opposing", "no_association")
+SUMMARY_FORMATS: tuple[str, ...] = ("html", "md", "json")
+# Where an evidence line's text came from.
+TEXT_SOURCES: tuple[str, ...] = ("full_text", "abstract")

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import evidencewatch.storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from evidencewatch.storage import summary as _summary_tables  # noqa: F401  (the summary tables)
 
 target_metadata = SQLModel.metadata
 connection = context.config.attributes.get("connection")
