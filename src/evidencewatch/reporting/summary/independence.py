@@ -35,7 +35,9 @@ KNOWN_COHORTS: tuple[str, ...] = (
     "TAILORx",
 )
 _KNOWN = re.compile(
-    r"(?<![\w-])(" + "|".join(re.escape(n) for n in KNOWN_COHORTS) + r")(?:[ -]?([A-Z]?\d+))?\b",
+    r"(?<![\w-])(?:"
+    + "|".join(re.escape(n) for n in sorted(KNOWN_COHORTS, key=len, reverse=True))
+    + r")(?:[ -]?[A-Z]?-?\d+)?\b",
     re.IGNORECASE,
 )
 # An acronym or accession before "trial", "cohort" or "study", and registry numbers.
@@ -67,16 +69,20 @@ def author_keys(authors: Iterable[Mapping[str, Any]]) -> frozenset[str]:
 
 
 def cohort_names(text: str) -> frozenset[str]:
-    """Cohort, trial and data-set names in ``text``, normalised (upper case, single spaces)."""
-    found: set[str] = set()
-    for match in _KNOWN.finditer(text):
-        found.add(" ".join(filter(None, (match.group(1), match.group(2)))).upper())
-    for match in _NAMED.finditer(text):
-        name = match.group(1).upper()
-        if name not in _NOT_NAMES:
-            found.add(name)
-    found.update(m.group(1).upper() for m in _IDS.finditer(text))
+    """Cohort, trial and data-set names in ``text`` as keys: upper case, no spaces or hyphens,
+    so "I-SPY 2", "I-SPY2" and "ISPY2" are one name."""
+    found = {_key(m.group(0)) for m in _KNOWN.finditer(text)}
+    for m in _NAMED.finditer(text):
+        key = _key(m.group(1))
+        # "B-27 study" inside "NSABP B-27 study" is the known name's number, not a name.
+        if m.group(1).upper() not in _NOT_NAMES and not any(f.endswith(key) for f in found):
+            found.add(key)
+    found.update(_key(m.group(1)) for m in _IDS.finditer(text))
     return frozenset(found)
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s-]+", "", name).upper()
 
 
 def study_facts(pmid: int, record: Mapping[str, Any]) -> StudyFacts:
