@@ -110,4 +110,9 @@ def test_study_facts_read_a_stored_record():
     }
     got = study_facts(5, record)
     assert got.authors == {"doe j"}
-    assert got.cohorts == {"ISPY2", "METABRIC"}
+    assert got.cohort_names() == {"ISPY2", "METABRIC"}
+
+
+def test_a_paper_without_authors_is_never_searched_for_names():
+    got = study_facts(6, {"title": "the METABRIC cohort", "authors": []})
+    assert got.cohort_names() == frozenset()

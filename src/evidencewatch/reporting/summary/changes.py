@@ -33,9 +33,15 @@ def notice_key(notice: Mapping[str, Any]) -> tuple[int, str, int]:
     return (int(notice["pmid"]), str(notice["kind"]), int(notice.get("notice_pmid") or 0))
 
 
-def _study(where: dict[str, Any], side: Mapping[str, Any], pmid: int) -> dict[str, Any]:
-    line = next(ln for ln in side["lines"] if int(ln["pmid"]) == pmid)
-    return {**where, "pmid": pmid, "year": line["year"], "title": line["title"]}
+def _studies(
+    where: dict[str, Any], side: Mapping[str, Any], seen: set[int]
+) -> list[dict[str, Any]]:
+    """The side's live papers not in ``seen``, by PMID, each once."""
+    lines = {int(ln["pmid"]): ln for ln in side["lines"] if not ln["retracted"]}
+    return [
+        {**where, "pmid": pmid, "year": lines[pmid]["year"], "title": lines[pmid]["title"]}
+        for pmid in sorted(set(lines) - seen)
+    ]
 
 
 def changes_between(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any]:
@@ -58,10 +64,7 @@ def changes_between(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> di
             )
         for name in SUMMARY_SIDES:
             seen = live_pmids(before["sides"][name]) if before else set()
-            for pmid in sorted(live_pmids(f["sides"][name]) - seen):
-                studies.append(
-                    _study({"finding_id": f["id"], "side": name}, f["sides"][name], pmid)
-                )
+            studies += _studies({"finding_id": f["id"], "side": name}, f["sides"][name], seen)
     rows: list[dict[str, Any]] = []
     for r in new_rows(new):
         if r["key"] not in old_rows:
@@ -71,8 +74,7 @@ def changes_between(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> di
             )
             continue
         seen = live_pmids(old_rows[r["key"]]["evidence"])
-        for pmid in sorted(live_pmids(r["evidence"]) - seen):
-            studies.append(_study({"row_key": r["key"], "side": "evidence"}, r["evidence"], pmid))
+        studies += _studies({"row_key": r["key"], "side": "evidence"}, r["evidence"], seen)
     old_notices = {notice_key(n) for n in (old or {}).get("integrity", [])}
     notices = [
         dict(n)

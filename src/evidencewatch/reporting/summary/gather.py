@@ -36,7 +36,8 @@ _LINE_COLUMNS: tuple[Any, ...] = (
     Candidate.model_system,
     Candidate.evidence_level,
     Candidate.statement,
-    Candidate.snippets,
+    # Whether a snippet came from full text, without decoding every candidate's snippets.
+    sa.cast(Candidate.snippets, sa.Text).contains('"source": "full_text"'),
     Paper.title,
     Paper.pub_year,
     Paper.is_retracted,
@@ -111,8 +112,6 @@ def _lines(
     out: list[Line] = []
     for r in session.exec(query).all():
         pmid = int(r[1])
-        snippets = r[11] or []
-        full = any(isinstance(s, dict) and s.get("source") == "full_text" for s in snippets)
         out.append(
             Line(
                 candidate_id=int(r[0]),
@@ -128,7 +127,7 @@ def _lines(
                 statement=r[10],
                 title=r[12] or "",
                 year=r[13],
-                text_source="full_text" if full else "abstract",
+                text_source="full_text" if r[11] else "abstract",
                 retracted=bool(r[14]) or pmid in retracted,
                 integrity=tuple(sorted(kinds.get(pmid, ()))),
             )
@@ -149,13 +148,20 @@ def _retracted_papers(*, session: Session, pmids: Iterable[int]) -> set[int]:
 
 
 def _facts(*, session: Session, lines: Sequence[Line]) -> dict[int, StudyFacts]:
-    """Authors and cohort names of the papers behind the lines (from the stored records)."""
+    """Authors and cohort names of the papers behind the lines (from the stored records).
+
+    Only the record's authors, title and abstract are read (JSON paths in SQL), not the
+    whole record.
+    """
+    record = sa.type_coerce(Paper.record, sa.JSON)
+    parts = (record["authors"], record["abstract"])
     out: dict[int, StudyFacts] = {}
     for chunk in chunked(sorted({ln.pmid for ln in lines if not ln.retracted})):
-        for pmid, record in session.exec(
-            select(Paper.pmid, Paper.record).where(col(Paper.pmid).in_(chunk))
+        for pmid, title, authors, abstract in session.exec(
+            select(Paper.pmid, Paper.title, *parts).where(col(Paper.pmid).in_(chunk))
         ).all():
-            out[int(pmid)] = study_facts(int(pmid), record or {})
+            fields = {"title": title, "authors": authors or [], "abstract": abstract or []}
+            out[int(pmid)] = study_facts(int(pmid), fields)
     return out
 
 

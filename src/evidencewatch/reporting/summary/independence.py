@@ -48,11 +48,19 @@ _NOT_NAMES = frozenset({"DNA", "RNA", "MRNA", "HER2", "PCR", "QPCR", "RT-PCR", "
 
 @dataclass(frozen=True, slots=True)
 class StudyFacts:
-    """What independence is judged on, for one paper."""
+    """What independence is judged on, for one paper.
+
+    ``cohorts`` may be left None with the paper's ``text`` given: the names are then
+    read only if the paper shares an author with another one on the same side.
+    """
 
     pmid: int
     authors: frozenset[str]
-    cohorts: frozenset[str]
+    cohorts: frozenset[str] | None = None
+    text: str = ""
+
+    def cohort_names(self) -> frozenset[str]:
+        return self.cohorts if self.cohorts is not None else cohort_names(self.text)
 
 
 def author_keys(authors: Iterable[Mapping[str, Any]]) -> frozenset[str]:
@@ -86,20 +94,24 @@ def _key(name: str) -> str:
 
 
 def study_facts(pmid: int, record: Mapping[str, Any]) -> StudyFacts:
-    """Authors and cohort names from a stored record (``PubmedRecord.to_json``)."""
+    """Authors and cohort names from a stored record (``PubmedRecord.to_json``).
+
+    A paper without authors is never linked, so its text is not searched for names.
+    """
+    authors = author_keys(record.get("authors") or ())
+    if not authors:
+        return StudyFacts(pmid=pmid, authors=authors, cohorts=frozenset())
     parts = [str(record.get("title") or "")]
     parts += [str(s.get("text") or "") for s in record.get("abstract") or ()]
-    return StudyFacts(
-        pmid=pmid,
-        authors=author_keys(record.get("authors") or ()),
-        cohorts=cohort_names(" ".join(parts)),
-    )
+    return StudyFacts(pmid=pmid, authors=authors, text=" ".join(parts))
 
 
 def possibly_dependent(studies: Sequence[StudyFacts]) -> list[list[int]]:
     """Groups (sorted PMIDs, at least two) linked by a shared author AND a shared cohort name.
 
     Linking is transitive: if A and B share, and B and C share, A, B and C form one group.
+    Only papers that share an author are compared (an index by author), so a side of
+    many papers by different teams costs little.
     """
     parent = {s.pmid: s.pmid for s in studies}
 
@@ -109,14 +121,23 @@ def possibly_dependent(studies: Sequence[StudyFacts]) -> list[list[int]]:
             pmid = parent[pmid]
         return pmid
 
-    ordered = sorted(studies, key=lambda s: s.pmid)
-    for i, a in enumerate(ordered):
-        if not a.authors or not a.cohorts:
-            continue
-        for b in ordered[i + 1 :]:
-            if a.authors & b.authors and a.cohorts & b.cohorts:
-                parent[root(b.pmid)] = root(a.pmid)
+    by_author: dict[str, list[StudyFacts]] = {}
+    for s in studies:
+        for author in s.authors:
+            by_author.setdefault(author, []).append(s)
+    names: dict[int, frozenset[str]] = {}
+
+    def cohorts(s: StudyFacts) -> frozenset[str]:
+        if s.pmid not in names:
+            names[s.pmid] = s.cohort_names()
+        return names[s.pmid]
+
+    for sharing in by_author.values():
+        for i, a in enumerate(sharing):
+            for b in sharing[i + 1 :]:
+                if root(a.pmid) != root(b.pmid) and cohorts(a) & cohorts(b):
+                    parent[root(b.pmid)] = root(a.pmid)
     groups: dict[int, list[int]] = {}
-    for s in ordered:
+    for s in sorted(studies, key=lambda s: s.pmid):
         groups.setdefault(root(s.pmid), []).append(s.pmid)
     return sorted(g for g in groups.values() if len(g) > 1)
