@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from evidencewatch.core.errors import ConfigError
 from evidencewatch.jobs.summary import override_job, summary_job
+from evidencewatch.reporting.summary.store import list_versions
 from evidencewatch.review.decisions import DecisionNotAllowed
 from evidencewatch.storage.summary import SummaryOverride, SummaryVersion
 from factories import make_user
@@ -62,7 +63,12 @@ def test_publish_version_1_decide_more_publish_version_2_names_exactly_what_chan
         stored = s.exec(select(SummaryVersion).order_by(SummaryVersion.number)).all()
         assert [(v.number, v.note) for v in stored] == [(1, "first"), (2, "")]
         assert stored[0].document == v1.document
+        assert stored[1].changes == changes  # kept beside the document for the version list
         validate(stored[1].document)
+        assert [(v.number, v.changes) for v in list_versions(session=s)] == [
+            (2, changes),
+            (1, v1.document["changes"]),
+        ]
 
 
 def test_published_files_are_never_rewritten(settings, engine, tmp_path: Path):

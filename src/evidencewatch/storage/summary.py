@@ -37,6 +37,10 @@ class SummaryVersion(SQLModel, table=True):
     html: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
     markdown: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
     files: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    # The document's "changes" section again, so the list of versions reads no documents.
+    changes: dict[str, Any] = Field(
+        default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
 
 
 class SummaryOverride(SQLModel, table=True):

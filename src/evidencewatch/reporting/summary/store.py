@@ -8,13 +8,15 @@ error rather than something overwritten.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from evidencewatch.core.errors import ConfigError, NotFound
-from evidencewatch.core.timeutil import utcnow
+from evidencewatch.core.timeutil import as_utc, utcnow
 from evidencewatch.core.vocabulary import Role, SummaryStatus
 from evidencewatch.reporting.summary.gather import current_overrides
 from evidencewatch.review.decisions import DecisionNotAllowed
@@ -77,16 +79,35 @@ def add_version(
         html=html,
         markdown=markdown,
         files=[str(p) for p in files],
+        changes=dict(document.get("changes") or {}),
     )
     session.add(row)
     session.flush()
     return row
 
 
-def list_versions(*, session: Session) -> list[SummaryVersion]:
-    return list(
-        session.exec(select(SummaryVersion).order_by(col(SummaryVersion.number).desc())).all()
-    )
+@dataclass(frozen=True, slots=True)
+class VersionRef:
+    """A published version as lists show it, without its (large) document."""
+
+    number: int
+    published_at: datetime
+    published_by: str
+    note: str
+    changes: dict[str, Any]
+
+
+def list_versions(*, session: Session) -> list[VersionRef]:
+    """The published versions, newest first; their documents are not read."""
+    v = SummaryVersion
+    rows = session.exec(
+        select(v.number, v.published_at, v.published_by, v.note).order_by(col(v.number).desc())
+    ).all()
+    changes = dict(session.exec(select(v.number, v.changes)).all())
+    return [
+        VersionRef(int(n), as_utc(at), by, note, dict(changes.get(n) or {}))
+        for n, at, by, note in rows
+    ]
 
 
 def get_version(*, session: Session, number: int) -> SummaryVersion:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Red
 from sqlmodel import Session
 from starlette.responses import Response
 
+from evidencewatch.config import Settings
 from evidencewatch.core.errors import ConfigError, InvalidDecision, NotFound
 from evidencewatch.core.timeutil import utcnow
 from evidencewatch.core.vocabulary import Role, SummaryStatus
@@ -40,12 +41,12 @@ router = APIRouter()
 EDIT_ROLES = (Role.editor.value, Role.admin.value)
 
 
-def _draft(session: Session, settings: Any) -> dict[str, Any]:
+def _draft(session: Session, settings: Settings) -> dict[str, Any]:
     data = gather_input(session=session, finding_order=finding_order(settings))
     return build_document(data, now=utcnow())
 
 
-def _document(session: Session, settings: Any, which: str) -> dict[str, Any]:
+def _document(session: Session, settings: Settings, which: str) -> dict[str, Any]:
     """``which`` is a version number or "draft"."""
     if which == "draft":
         return _draft(session, settings)

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("html", sa.Text(), nullable=False),
         sa.Column("markdown", sa.Text(), nullable=False),
         sa.Column("files", sa.JSON(), nullable=False),
+        sa.Column("changes", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("number"),
     )
