@@ -162,6 +162,13 @@ SPECS: tuple[SettingSpec, ...] = (
         "digest_dir", "EVIDENCEWATCH_DIGEST_DIR", str, "./digests", "Where digests are written."
     ),
     SettingSpec(
+        "summary_dir",
+        "EVIDENCEWATCH_SUMMARY_DIR",
+        str,
+        "./summaries",
+        "Where evidence summaries (drafts and published versions) are written.",
+    ),
+    SettingSpec(
         "secret_key",
         "EVIDENCEWATCH_SECRET_KEY",
         str,
@@ -268,6 +275,7 @@ class Settings:
     digest_cron: str = "0 7 * * mon"
     digest_period_days: int = 7
     digest_dir: str = "./digests"
+    summary_dir: str = "./summaries"
     secret_key: str = ""
     read_requires_login: bool = True
     smtp_host: str = ""

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from evidencewatch.cli import backup, digest, ops, quality, review, serve
+from evidencewatch.cli import summary as summary_cli
 from evidencewatch.cli.context import AppContext, handle_errors, parse_date, pass_app
 from evidencewatch.config import load_settings
 from evidencewatch.core.errors import EvidenceWatchError
@@ -280,5 +281,6 @@ for _command in (
     backup.backup,
     quality.rank,
     quality.eval_,
+    summary_cli.summary,
 ):
     cli.add_command(_command)

@@ -229,3 +229,24 @@ class RouteKind(enum.StrEnum):
     query = "query"  # the watchlist's ESearch queries found it
     cites = "cites"  # ELink pubmed_pubmed_citedin: it cites a seed-cited or accepted paper
     similar = "similar"  # ELink pubmed_pubmed: PubMed lists it as similar to an accepted paper
+
+
+# --- the living evidence summary -------------------------------------------------------
+
+
+class SummaryStatus(enum.StrEnum):
+    """Where a seed finding stands against accepted evidence (rules: reporting/summary/rules.py)."""
+
+    unchanged = "unchanged"
+    supported = "supported"
+    extended = "extended"
+    contested = "contested"
+    contradicted = "contradicted"
+    support_retracted = "support retracted"
+
+
+# The three sides of a finding's evidence, in display order.
+SUMMARY_SIDES: tuple[str, ...] = ("supporting", "opposing", "no_association")
+SUMMARY_FORMATS: tuple[str, ...] = ("html", "md", "json")
+# Where an evidence line's text came from.
+TEXT_SOURCES: tuple[str, ...] = ("full_text", "abstract")

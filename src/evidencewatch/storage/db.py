@@ -21,8 +21,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlmodel import Session
 
+# Imported to register their tables on SQLModel.metadata.
 import evidencewatch.storage.routes
-import evidencewatch.storage.votes  # noqa: F401  (the votes table on SQLModel.metadata)
+import evidencewatch.storage.summary
+import evidencewatch.storage.votes  # noqa: F401
 from evidencewatch.core.errors import ConfigError
 
 #: The driver errors that mean "this database cannot be used" (cannot be opened, reached,

@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 # Imported to register the tables on SQLModel.metadata.
 import evidencewatch.storage.models
 import evidencewatch.storage.routes
+import evidencewatch.storage.summary
 import evidencewatch.storage.votes  # noqa: F401
 
 target_metadata = SQLModel.metadata
