@@ -12,6 +12,7 @@ from storage.test_migrations import (
     column_names,
     empty_engine,  # noqa: F401  (the fixture)
     insert_data_at_first_revision,
+    previous_revision,
     snapshot,
 )
 
@@ -20,7 +21,7 @@ def test_0007_adds_candidate_routes_and_keeps_every_row(empty_engine):  # noqa: 
     engine = empty_engine
     init_db(engine, FIRST)
     insert_data_at_first_revision(engine)
-    init_db(engine, "0005")
+    init_db(engine, previous_revision("0007"))
     columns = column_names(engine)
     before = snapshot(engine, columns)
     assert "candidate_route" not in columns

@@ -12,6 +12,7 @@ from storage.test_migrations import (
     column_names,
     empty_engine,  # noqa: F401 (fixture)
     insert_data_at_first_revision,
+    previous_revision,
     snapshot,
 )
 
@@ -20,7 +21,7 @@ def test_0009_adds_the_vote_table_keeping_every_row_and_downgrades_cleanly(empty
     engine = empty_engine
     init_db(engine, FIRST)
     insert_data_at_first_revision(engine)
-    init_db(engine, "0005")
+    init_db(engine, previous_revision("0009"))
     columns = column_names(engine)
     before = snapshot(engine, columns)
     assert "review_vote" not in columns
@@ -36,7 +37,7 @@ def test_0009_adds_the_vote_table_keeping_every_row_and_downgrades_cleanly(empty
         vote = session.exec(select(ReviewVote)).one()
         assert (vote.candidate_id, vote.voter, vote.withdrawn_at) == (2, "alice", None)
 
-    alembic(engine, "downgrade", "0005")
+    alembic(engine, "downgrade", previous_revision("0009"))
     assert "review_vote" not in column_names(engine)
     assert snapshot(engine, columns) == before
     init_db(engine)

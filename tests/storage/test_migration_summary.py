@@ -14,6 +14,7 @@ from storage.test_migrations import (  # noqa: F401  (empty_engine is a fixture)
     column_names,
     empty_engine,
     insert_data_at_first_revision,
+    previous_revision,
     snapshot,
 )
 
@@ -22,7 +23,7 @@ def test_0008_adds_the_summary_tables_keeping_every_row(empty_engine):  # noqa: 
     engine = empty_engine
     init_db(engine, FIRST)
     insert_data_at_first_revision(engine)
-    init_db(engine, "0005")
+    init_db(engine, previous_revision("0008"))
     columns = column_names(engine)
     before = snapshot(engine, columns)
     assert "summary_version" not in columns and "summary_override" not in columns
@@ -51,7 +52,7 @@ def test_0008_adds_the_summary_tables_keeping_every_row(empty_engine):  # noqa: 
     assert schema_revision(engine) == head_revision(engine)
 
 
-def test_0008_downgrades_to_0005_and_keeps_the_older_data(empty_engine):  # noqa: F811
+def test_0008_downgrades_to_its_predecessor_and_keeps_the_older_data(empty_engine):  # noqa: F811
     engine = empty_engine
     init_db(engine, FIRST)
     insert_data_at_first_revision(engine)
@@ -59,6 +60,6 @@ def test_0008_downgrades_to_0005_and_keeps_the_older_data(empty_engine):  # noqa
     columns = column_names(engine)
     kept = {t: c for t, c in columns.items() if not t.startswith("summary_")}
     before = snapshot(engine, kept)
-    alembic(engine, "downgrade", "0005")
+    alembic(engine, "downgrade", previous_revision("0008"))
     assert "summary_version" not in column_names(engine)
     assert snapshot(engine, kept) == before

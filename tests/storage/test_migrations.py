@@ -67,6 +67,14 @@ def alembic(engine: Engine, verb: str, revision: str) -> None:
             connection.commit()
 
 
+def previous_revision(revision: str) -> str:
+    """The revision ``revision`` upgrades from: migration tests start there, whatever came later."""
+    script = ScriptDirectory(str(resources.files("evidencewatch.storage") / "migrations"))
+    down = script.get_revision(revision).down_revision
+    assert isinstance(down, str), f"revision {revision} has no single predecessor: {down!r}"
+    return down
+
+
 def table(conn: sa.Connection, name: str) -> sa.Table:
     return sa.Table(name, sa.MetaData(), autoload_with=conn)
 
