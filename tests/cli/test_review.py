@@ -103,6 +103,8 @@ def test_accept_records_edits_as_the_shell_user_with_curator_provenance(run, two
 
 
 def test_reject_and_defer_are_audited_like_the_web(run, two, session):
+    make_user(session, "bob", "curator", "bob-password")  # --as names an account
+    session.commit()
     assert (
         run("review", "reject", str(two[0]), "--reason", "duplicate", "--note", "n").exit_code == 0
     )
@@ -133,6 +135,9 @@ def test_unknown_candidate_exits_4_with_one_line(run, two):
 
 
 def test_stale_expected_version_exits_5_naming_who_decided(run, two, session):
+    make_user(session, "alice", "curator", "alice-password")  # --as names accounts
+    make_user(session, "erin", "editor", "erin-password")
+    session.commit()
     run("review", "reject", str(two[0]), "--reason", "duplicate", "--as", "alice")
     result = run(
         "review", "accept", str(two[0]), "--statement", "s", "--expected-version", "1",

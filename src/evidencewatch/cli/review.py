@@ -1,9 +1,10 @@
 """``evidencewatch review``: the queue and decisions from the shell.
 
 The same :mod:`evidencewatch.review` functions and audit events as the web
-app. The actor is ``--as NAME`` or else ``$USER``. Roles apply as on the web:
-when the actor is a web user, their role counts; any other name acts as a
-curator (so changing a decision already made needs ``--as`` an editor).
+app. The actor is ``--as NAME``, which must be an existing, enabled account,
+whose role counts; or else ``$USER``, with their account's role when there is
+one and as a curator when not (so changing a decision already made needs
+``--as`` an editor). The audit event also records the operating-system user.
 
 The ``review`` group makes the ``on_decided`` callback once (retraining the
 ranking) and hands it to the decision commands in a :class:`ReviewContext`.
@@ -11,34 +12,30 @@ ranking) and hands it to the decision commands in a :class:`ReviewContext`.
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import click
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from evidencewatch.cli.candidate_view import detail_json, json_default, print_detail
-from evidencewatch.cli.context import AppContext, handle_errors, pass_app
+from evidencewatch.cli.context import AppContext, handle_errors, pass_app, resolve_actor
 from evidencewatch.core.vocabulary import (
     DIRECTIONS,
     EFFECTS,
     EVIDENCE_LEVELS,
     REJECT_REASON_LABELS,
     THERAPY_CLASSES,
-    Role,
     Status,
 )
 from evidencewatch.review import decisions
-from evidencewatch.review.accounts import get_user
 from evidencewatch.review.decisions import DecisionHook
 from evidencewatch.review.detail import candidate_detail, get_candidate
 from evidencewatch.review.queue import queue
 from evidencewatch.storage.db import session_scope
-from evidencewatch.storage.models import Candidate
+from evidencewatch.storage.models import AuditEvent, Candidate
 
 STATUS_CHOICES = [*(s.value for s in Status), "all"]
 # (session, actor name, actor role, expected version) -> the decided candidate
@@ -75,7 +72,11 @@ def decision_options(func: Callable[..., Any]) -> Callable[..., Any]:
     for option in (
         handle_errors,
         pass_review,
-        click.option("--as", "actor", help="Who decides (default: $USER)."),
+        click.option(
+            "--as",
+            "actor",
+            help="The account that decides, with its role (default: $USER, as a curator).",
+        ),
         click.option("--expected-version", type=int, help="Refuse if the candidate changed since."),
         click.option("--note"),
     ):
@@ -280,15 +281,27 @@ def _decide(
     expected_version: int | None,
     decide: Decide,
 ) -> None:
-    name = actor or os.environ.get("USER") or getpass.getuser()
     with session_scope(app.ready_engine()) as session:
-        user = get_user(session=session, username=name)
-        role = user.role if user is not None and user.active else Role.curator.value
+        who = resolve_actor(session=session, as_name=actor)
         if expected_version is None:
             expected_version = get_candidate(session=session, candidate_id=candidate_id).version
-        candidate = decide(session, name, role, expected_version)
+        candidate = decide(session, who.name, who.role, expected_version)
+        _record_os_user(session, candidate_id, who.os_user)
         summary = (
             f"{candidate.status} candidate {candidate.id} ({candidate.gene}, PMID "
-            f"{candidate.pmid}) as {name}; now version {candidate.version}"
+            f"{candidate.pmid}) as {who.name}; now version {candidate.version}"
         )
     click.echo(summary)
+
+
+def _record_os_user(session: Session, candidate_id: int, os_user: str) -> None:
+    """Add who ran the command to the decision's audit event, in its transaction."""
+    event = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.candidate_id == candidate_id)
+        .order_by(col(AuditEvent.id).desc())
+    ).first()
+    if event is not None:
+        event.changes = {**(event.changes or {}), "os_user": os_user}
+        session.add(event)
+        session.flush()

@@ -22,6 +22,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlmodel import Session
 
 from evidencewatch.core.errors import ConfigError
+from evidencewatch.storage import signins as _signins  # noqa: F401  (its tables on the metadata)
 
 #: The driver errors that mean "this database cannot be used" (cannot be opened, reached,
 #: read or written) rather than a bug in a statement: a missing folder, a read-only file,

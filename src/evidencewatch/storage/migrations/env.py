@@ -3,7 +3,9 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import evidencewatch.storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+# Imported for their effect: they register the tables on SQLModel.metadata.
+import evidencewatch.storage.models
+import evidencewatch.storage.signins  # noqa: F401
 
 target_metadata = SQLModel.metadata
 connection = context.config.attributes.get("connection")
