@@ -6,11 +6,17 @@ queue page waited seconds behind it. Here at most ``login_hash_workers``
 checks run at once and at most ``login_hash_queue`` more wait; a sign-in
 beyond that is refused at once with :class:`HashingBusy` (503, Retry-After),
 so the rest of the app keeps its threads and its latency.
+
+The pool's threads also run at a lower CPU priority (nice +10, on Linux,
+where a thread's niceness is its own and Argon2's lane threads inherit it):
+on a small host a burst of checks then takes the CPU only when the pages
+do not need it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,6 +26,7 @@ from evidencewatch.core.errors import EvidenceWatchError
 
 T = TypeVar("T")
 RETRY_AFTER_SECONDS = 2
+NICENESS = 10
 
 
 class HashingBusy(EvidenceWatchError):
@@ -29,13 +36,26 @@ class HashingBusy(EvidenceWatchError):
     retry_after = RETRY_AFTER_SECONDS
 
 
+def lower_priority() -> None:
+    """Make the calling thread yield the CPU to the request threads (where the OS allows)."""
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(
+            os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + NICENESS)
+        )
+    except (AttributeError, OSError):  # not Linux, or not permitted: keep the priority
+        pass
+
+
 class HashingPool:
     """A fixed number of threads for password checks and a cap on what may wait for them."""
 
     def __init__(self, *, workers: int, queue: int) -> None:
         self.workers = workers
         self.capacity = workers + queue
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ew-hash")
+        self._executor = ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="ew-hash", initializer=lower_priority
+        )
         self._lock = threading.Lock()
         self._in_flight = 0
         self.refused = 0  # sign-ins refused because the pool was full, since start
