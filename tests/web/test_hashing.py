@@ -119,3 +119,18 @@ def test_a_sign_in_flood_is_refused_beyond_the_pool_while_pages_keep_answering(s
             codes = sorted(f.result(timeout=20).status_code for f in futures)
         assert codes == [401] * 3 + [503] * 9  # the three held ones were checked: wrong
     assert app.state.hashing.in_flight == 0
+
+
+def test_hashing_threads_run_at_a_lower_cpu_priority_than_the_request_threads():
+    import os
+
+    pool = HashingPool(workers=1, queue=0)
+
+    def own_niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    try:
+        niceness = asyncio.run(pool.run(own_niceness))
+    finally:
+        pool.shutdown()
+    assert niceness == min(19, own_niceness() + 10)
