@@ -28,6 +28,11 @@ class SettingSpec:
     doc: str
 
 
+def _ew(name: str, kind: type, default: Any, doc: str) -> SettingSpec:
+    env = "EVIDENCEWATCH_" + name.upper().removesuffix("_SECONDS")  # its name, _SECONDS left off
+    return SettingSpec(name, env, kind, default, doc)
+
+
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "database_url",
@@ -182,6 +187,14 @@ SPECS: tuple[SettingSpec, ...] = (
         True,
         "Whether read-only web pages (queue, candidates, digests) need sign-in.",
     ),
+    _ew("login_max_failures", int, 5, "Wrong passwords per account before it is locked."),
+    _ew("login_max_failures_per_address", int, 20, "Failed sign-ins per address before a lock."),
+    _ew("login_failure_window_seconds", float, 900.0, "How long a failed sign-in counts."),
+    _ew("login_lockout_seconds", float, 30.0, "First lockout; doubles with each failure after."),
+    _ew("login_hash_workers", int, 2, "Threads that check passwords (Argon2id)."),
+    _ew("login_hash_queue", int, 16, "Sign-ins that may wait for one; more get a 503."),
+    _ew("session_idle_timeout_seconds", float, 7200.0, "A web session unused this long ends."),
+    _ew("session_absolute_timeout_seconds", float, 43200.0, "Longest a web session lasts."),
     SettingSpec(
         "smtp_host",
         "EVIDENCEWATCH_SMTP_HOST",
@@ -247,6 +260,7 @@ _POSITIVE = (
     "eutils_connect_timeout_seconds",
     "eutils_read_timeout_seconds",
     "eutils_deadline_seconds",
+    *(s.name for s in SPECS if s.name.startswith(("login_", "session_")) and "queue" not in s.name),
 )
 CONFIG_FILE_ENV = "EVIDENCEWATCH_CONFIG"
 DEFAULT_CONFIG_FILE = "evidencewatch.toml"
@@ -278,6 +292,14 @@ class Settings:
     summary_dir: str = "./summaries"
     secret_key: str = ""
     read_requires_login: bool = True
+    login_max_failures: int = 5
+    login_max_failures_per_address: int = 20
+    login_failure_window_seconds: float = 900.0
+    login_lockout_seconds: float = 30.0
+    login_hash_workers: int = 2
+    login_hash_queue: int = 16
+    session_idle_timeout_seconds: float = 7200.0
+    session_absolute_timeout_seconds: float = 43200.0
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_user: str = ""
@@ -355,7 +377,7 @@ def load_settings(
         raise ConfigError(f"review_mode must be 'single' or 'dual', not {settings.review_mode!r}")
     for name in _POSITIVE:
         if not getattr(settings, name) > 0:
-            raise ConfigError(f"{name} must be more than 0 seconds, not {getattr(settings, name)}")
+            raise ConfigError(f"{name} must be more than 0, not {getattr(settings, name)}")
     return settings
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from argon2 import PasswordHasher
@@ -103,6 +104,8 @@ def test_accept_records_edits_as_the_shell_user_with_curator_provenance(run, two
 
 
 def test_reject_and_defer_are_audited_like_the_web(run, two, session):
+    make_user(session, "bob", "curator", "bob-password")  # --as names an account
+    session.commit()
     assert (
         run("review", "reject", str(two[0]), "--reason", "duplicate", "--note", "n").exit_code == 0
     )
@@ -133,6 +136,9 @@ def test_unknown_candidate_exits_4_with_one_line(run, two):
 
 
 def test_stale_expected_version_exits_5_naming_who_decided(run, two, session):
+    make_user(session, "alice", "curator", "alice-password")  # --as names accounts
+    make_user(session, "erin", "editor", "erin-password")
+    session.commit()
     run("review", "reject", str(two[0]), "--reason", "duplicate", "--as", "alice")
     result = run(
         "review", "accept", str(two[0]), "--statement", "s", "--expected-version", "1",
@@ -192,3 +198,58 @@ def test_the_review_group_hands_its_on_decided_callback_to_each_decision(run, tw
     assert run("review", "accept", str(two[1]), "--statement", "s").exit_code == 0
     assert [verb for verb, _hook in handed] == ["reject", "defer", "accept"]
     assert all(callable(hook) for _verb, hook in handed)
+
+
+# --- who decides: --as and the operating-system user ----------------------------------------
+
+
+def test_as_an_unknown_account_is_refused_with_one_line_and_changes_nothing(run, two, session):
+    result = run("review", "reject", str(two[0]), "--reason", "out_of_scope", "--as", "editor")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: --as editor: no account of that name; decisions are made as an existing "
+        "account (see `evidencewatch user list`)"
+    )
+    assert fresh(session, two[0]).status == "pending"
+
+
+def test_as_a_disabled_account_is_refused(run, two, session):
+    make_user(session, "erin", "editor", "erin-password")
+    session.commit()
+    assert run("user", "disable", "erin").exit_code == 0
+    result = run("review", "reject", str(two[0]), "--reason", "duplicate", "--as", "erin")
+    assert result.exit_code == 2 and "account erin is disabled" in result.stderr
+    assert fresh(session, two[0]).status == "pending"
+
+
+def test_rights_follow_the_accounts_role_not_its_name(run, two, session):
+    make_user(session, "editor", "curator", "editor-password")  # named editor, a curator
+    session.commit()
+    run("review", "reject", str(two[0]), "--reason", "duplicate", "--as", "editor")
+    refused = run("review", "accept", str(two[0]), "--statement", "s", "--as", "editor")
+    assert refused.exit_code == 2 and "needs an editor or an admin" in refused.stderr
+    assert run("user", "role", "editor", "editor").exit_code == 0
+    assert run("review", "accept", str(two[0]), "--statement", "s", "--as", "editor").exit_code == 0
+    assert fresh(session, two[0]).status == "accepted"
+
+
+def test_the_audit_event_records_the_account_and_the_os_user(run, two, session, monkeypatch):
+    from evidencewatch.cli import context
+
+    monkeypatch.setattr(context, "os_user", lambda: "root-on-host")
+    make_user(session, "erin", "editor", "erin-password")
+    session.commit()
+    assert run("review", "defer", str(two[1]), "--note", "n", "--as", "erin").exit_code == 0
+    event = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert (event.actor, event.action, event.note) == ("erin", "deferred", "n")
+    assert event.changes["os_user"] == "root-on-host"
+    assert fresh(session, two[1]).decided_by == "erin"
+
+
+def test_os_user_is_the_processes_account_not_the_user_variable(monkeypatch):
+    import pwd
+
+    from evidencewatch.cli.context import os_user
+
+    monkeypatch.setenv("USER", "someone-else")
+    assert os_user() == pwd.getpwuid(os.getuid()).pw_name

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property, wraps
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from sqlalchemy.engine import Engine
@@ -20,7 +23,67 @@ from evidencewatch.storage.db import (
     make_engine,
 )
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UnknownActor(EvidenceWatchError):
+    """``--as`` names no account, or a disabled one: refused, nothing done."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who a CLI decision is recorded as, with that account's rights, and who really ran it."""
+
+    name: str
+    role: str
+    os_user: str
+
+
+def os_user() -> str:
+    """The operating-system account running this process (not $USER, which anyone can set)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):  # no pwd module (Windows), or a uid without a name
+        return getpass.getuser()
+
+
+def resolve_actor(*, session: Session, as_name: str | None) -> Actor:
+    """The actor of a CLI decision.
+
+    ``--as NAME`` must name an existing, enabled web account, and its role is
+    what counts. Without ``--as`` the actor is the shell user (``$USER``): with
+    their account's role when one of that name exists (refused if disabled), else
+    as a curator.
+    """
+    from evidencewatch.core.vocabulary import Role
+    from evidencewatch.review.accounts import get_user
+
+    real = os_user()
+    if as_name is not None:
+        account = get_user(session=session, username=as_name.strip())
+        if account is None:
+            raise UnknownActor(
+                f"--as {as_name}: no account of that name; decisions are made as an existing "
+                "account (see `evidencewatch user list`)"
+            )
+    else:
+        name = os.environ.get("USER") or getpass.getuser()
+        account = get_user(session=session, username=name)
+        if account is None:
+            return Actor(name=name, role=Role.curator.value, os_user=real)
+    if not account.active:
+        raise UnknownActor(
+            f"account {account.username} is disabled; it cannot decide "
+            f"(`evidencewatch user enable {account.username}`)"
+        )
+    return Actor(name=account.username, role=account.role, os_user=real)
 
 
 class AppContext:

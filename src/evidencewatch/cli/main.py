@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from evidencewatch.cli import backup, digest, ops, quality, review, serve
+from evidencewatch.cli import backup, digest, ops, quality, review, serve, users
 from evidencewatch.cli import summary as summary_cli
 from evidencewatch.cli.context import AppContext, handle_errors, parse_date, pass_app
 from evidencewatch.config import load_settings
@@ -273,7 +273,7 @@ def demo(app: AppContext, workdir: Path, serve: bool, port: int) -> None:
 for _command in (
     review.review,
     serve.serve,
-    serve.user,
+    users.user,
     digest.digest,
     ops.scheduler,
     ops.status,

@@ -1,9 +1,10 @@
 """``evidencewatch review``: the queue and decisions from the shell.
 
 The same :mod:`evidencewatch.review` functions and audit events as the web
-app. The actor is ``--as NAME`` or else ``$USER``. Roles apply as on the web:
-when the actor is a web user, their role counts; any other name acts as a
-curator (so changing a decision already made needs ``--as`` an editor).
+app. The actor is ``--as NAME``, which must be an existing, enabled account,
+whose role counts; or else ``$USER``, with their account's role when there is
+one and as a curator when not (so changing a decision already made needs
+``--as`` an editor). The audit event also records the operating-system user.
 
 The ``review`` group makes the ``on_decided`` callback once (retraining the
 ranking) and hands it to the decision commands in a :class:`ReviewContext`.
@@ -19,11 +20,11 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from evidencewatch.cli import review_team
 from evidencewatch.cli.candidate_view import detail_json, json_default, print_detail
-from evidencewatch.cli.context import AppContext, handle_errors, pass_app
+from evidencewatch.cli.context import AppContext, handle_errors, pass_app, resolve_actor
 from evidencewatch.cli.review_context import ReviewContext, acting, pass_review
 from evidencewatch.core.vocabulary import (
     DIRECTIONS,
@@ -38,7 +39,7 @@ from evidencewatch.review import decisions, team
 from evidencewatch.review.detail import candidate_detail, get_candidate
 from evidencewatch.review.queue import Blind, queue
 from evidencewatch.storage.db import session_scope
-from evidencewatch.storage.models import Candidate
+from evidencewatch.storage.models import AuditEvent, Candidate
 
 STATUS_CHOICES = [*(s.value for s in Status), "all"]
 # (session, actor name, actor role, expected version) -> the decided candidate, or the vote
@@ -64,7 +65,11 @@ def decision_options(func: Callable[..., Any]) -> Callable[..., Any]:
     for option in (
         handle_errors,
         pass_review,
-        click.option("--as", "actor", help="Who decides (default: $USER)."),
+        click.option(
+            "--as",
+            "actor",
+            help="The account that decides, with its role (default: $USER, as a curator).",
+        ),
         click.option("--expected-version", type=int, help="Refuse if the candidate changed since."),
         click.option("--note"),
     ):
@@ -282,19 +287,33 @@ def _decide(
     decide: Decide,
 ) -> None:
     with session_scope(app.ready_engine()) as session:
-        name, role = acting(session, actor)
+        who = resolve_actor(session=session, as_name=actor)
         if expected_version is None:
             expected_version = get_candidate(session=session, candidate_id=candidate_id).version
-        result = decide(session, name, role, expected_version)
+        result = decide(session, who.name, who.role, expected_version)
+        _record_os_user(session, candidate_id, who.os_user)
         if isinstance(result, team.Outcome) and result.is_vote:
-            summary = result.describe(name)
+            summary = result.describe(who.name)
         else:
             candidate = result.candidate if isinstance(result, team.Outcome) else result
             summary = (
                 f"{candidate.status} candidate {candidate.id} ({candidate.gene}, PMID "
-                f"{candidate.pmid}) as {name}; now version {candidate.version}"
+                f"{candidate.pmid}) as {who.name}; now version {candidate.version}"
             )
     click.echo(summary)
+
+
+def _record_os_user(session: Session, candidate_id: int, os_user: str) -> None:
+    """Add who ran the command to the decision's audit event, in its transaction."""
+    event = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.candidate_id == candidate_id)
+        .order_by(col(AuditEvent.id).desc())
+    ).first()
+    if event is not None:
+        event.changes = {**(event.changes or {}), "os_user": os_user}
+        session.add(event)
+        session.flush()
 
 
 review_team.register(review)

@@ -1,16 +1,10 @@
-"""``evidencewatch serve`` (the review web app) and ``evidencewatch user`` (its accounts)."""
+"""``evidencewatch serve``: the review web app (its accounts: :mod:`evidencewatch.cli.users`)."""
 
 from __future__ import annotations
-
-import sys
 
 import click
 
 from evidencewatch.cli.context import AppContext, handle_errors, pass_app
-from evidencewatch.core.vocabulary import Role
-from evidencewatch.storage.db import session_scope
-
-ROLES = [r.value for r in Role]
 
 
 @click.command()
@@ -39,60 +33,3 @@ def serve(app: AppContext, host: str, port: int) -> None:
     uvicorn.run(
         web_app, host=host, port=port, log_level=app.settings.log_level.lower(), proxy_headers=True
     )
-
-
-@click.group()
-def user() -> None:
-    """Accounts of the review web app (curator, editor, admin)."""
-
-
-@user.command(name="add")
-@click.argument("name")
-@click.option(
-    "--role",
-    type=click.Choice(ROLES),
-    default="curator",
-    show_default=True,
-    help="curator: decide undecided candidates; editor/admin: also change decisions.",
-)
-@click.option(
-    "--password-stdin",
-    is_flag=True,
-    help="Read the password from the first line of standard input (for scripts).",
-)
-@pass_app
-@handle_errors
-def user_add(app: AppContext, name: str, role: str, password_stdin: bool) -> None:
-    """Add a web user; the password is asked twice, hidden.
-
-    \b
-    Examples:
-        evidencewatch user add alice --role curator
-        printf '%s\\n' "$PASSWORD" | evidencewatch user add ci-bot --password-stdin
-    """
-    from evidencewatch.review.accounts import create_user
-
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with session_scope(app.ready_engine()) as session:
-        create_user(session=session, username=name, password=password, role=role)
-    click.echo(f"added {role} {name}")
-
-
-@user.command(name="list")
-@pass_app
-@handle_errors
-def user_list(app: AppContext) -> None:
-    """List web users with their roles."""
-    from evidencewatch.review.accounts import list_users
-
-    with session_scope(app.ready_engine()) as session:
-        users = list_users(session=session)
-        rows = [(u.username, u.role, u.active, u.created_at) for u in users]
-    if not rows:
-        click.echo("no users yet: evidencewatch user add NAME --role curator")
-    for username, role, active, created in rows:
-        state = "" if active else "  (disabled)"
-        click.echo(f"{username:<24} {role:<8} since {created:%Y-%m-%d}{state}")

@@ -40,9 +40,12 @@ class JsonFormatter(logging.Formatter):
         scan_id = getattr(record, "scan_id", None)
         if scan_id is not None:
             payload["scan_id"] = scan_id
+        # Structured events (security events) carry their fields; they never replace the above.
+        for key, value in (getattr(record, "fields", None) or {}).items():
+            payload.setdefault(key, value)
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)
-        return json.dumps(payload, ensure_ascii=False)
+        return json.dumps(payload, ensure_ascii=False, default=str)
 
 
 class TextFormatter(logging.Formatter):

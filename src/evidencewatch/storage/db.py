@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 # Imported to register their tables on SQLModel.metadata.
 import evidencewatch.storage.routes
+import evidencewatch.storage.signins
 import evidencewatch.storage.summary
 import evidencewatch.storage.votes  # noqa: F401
 from evidencewatch.core.errors import ConfigError

@@ -202,6 +202,7 @@ class User(SQLModel, table=True):
     role: str = Role.curator.value
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False))
+    last_login_at: datetime | None = Field(default=None, sa_column=_tz_column())
 
 
 class Digest(SQLModel, table=True):

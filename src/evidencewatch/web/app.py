@@ -10,8 +10,9 @@ from __future__ import annotations
 import importlib
 import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -28,11 +29,13 @@ from starlette.templating import Jinja2Templates
 
 from evidencewatch.config import Settings
 from evidencewatch.core.errors import EvidenceWatchError
+from evidencewatch.core.timeutil import utcnow
 from evidencewatch.jobs.retraining import retrain_hook
 from evidencewatch.reporting.templating import make_env
 from evidencewatch.storage.db import ensure_current, make_engine
 from evidencewatch.web import deps
 from evidencewatch.web.drafts import DraftStore
+from evidencewatch.web.hashing import HashingPool
 from evidencewatch.web.limits import BodyLimitMiddleware
 from evidencewatch.web.routes import auth, candidates, queue, summary, team
 
@@ -46,7 +49,9 @@ _TITLES = {
     405: "Method not allowed",
     409: "Conflict",
     413: "Too large",
+    429: "Too many attempts",
     500: "Something went wrong",
+    503: "Busy",
 }
 
 
@@ -60,15 +65,23 @@ def process_secret_key() -> str:
     return secrets.token_urlsafe(48)
 
 
-def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
-    """The web app for ``settings``; pass ``engine`` to share one (tests, benchmarks)."""
+def create_app(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> FastAPI:
+    """The web app for ``settings``; pass ``engine`` to share one (tests, benchmarks), and
+    ``clock`` to move session timeouts and lockouts on without waiting (tests)."""
     own_engine = engine is None
     app_engine = engine if engine is not None else make_engine(settings.database_url)
+    hashing = HashingPool(workers=settings.login_hash_workers, queue=settings.login_hash_queue)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         ensure_current(app_engine)
         yield
+        hashing.shutdown()
         if own_engine:
             app_engine.dispose()
 
@@ -77,6 +90,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = app_engine
+    app.state.clock = clock
+    app.state.hashing = hashing  # password checks: bounded, off the request threads
     # Decisions made on the web count towards retraining the ranking, off the request.
     app.state.on_decided = retrain_hook(settings, background=True)
     # What curators typed into decisions that lost a race, kept for the page after the redirect.
@@ -84,7 +99,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(
         env=make_env(), context_processors=[deps.template_context]
     )
-    app.add_middleware(deps.SignedSessionMiddleware, secret_key=_secret(settings))
+    app.add_middleware(
+        deps.SignedSessionMiddleware,
+        secret_key=_secret(settings),
+        max_age=int(settings.session_absolute_timeout_seconds),
+    )
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(deps.SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -139,7 +158,13 @@ def _add_error_handlers(app: FastAPI) -> None:
         if status >= 500:
             log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc)
         message = str(exc) if status < 500 else "The server could not do this; see its log."
-        return error_page(request, status, message)
+        if status == 503:  # busy, not broken: say so, and when to come back
+            message = str(exc)
+        response = error_page(request, status, message)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

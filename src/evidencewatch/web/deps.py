@@ -1,7 +1,10 @@
 """Request plumbing: the signed session cookie, security headers, CSRF, the signed-in user.
 
 * The session is a JSON dict in one cookie signed with itsdangerous
-  (HttpOnly, SameSite=Lax, Secure when the request came over https).
+  (HttpOnly, SameSite=Lax, Secure when the request came over https). A
+  signed-in cookie holds the token of a ``web_session`` row, checked on every
+  request (:mod:`evidencewatch.review.sessions`): ending the row signs the
+  cookie out, wherever a copy of it is kept.
 * Each session carries a CSRF token; every POST must send it back in the
   ``csrf_token`` form field, or it is refused with 403 before anything runs.
 * ``SessionDep`` is one database session per request; routes commit.
@@ -13,7 +16,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -28,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from evidencewatch.config import Settings
 from evidencewatch.core.errors import EvidenceWatchError
 from evidencewatch.review.decisions import DecisionHook
+from evidencewatch.review.sessions import live_user
 from evidencewatch.storage.models import User
 from evidencewatch.web.limits import FormTooLarge
 
@@ -185,14 +190,26 @@ async def check_csrf(request: Request) -> FormData | None:
     return form
 
 
-def load_user(request: Request, session: SessionDep) -> User | None:
-    """The signed-in, still active user (also on ``request.state.user``), or None."""
-    uid = request.session.get("uid")
-    user = session.get(User, uid) if isinstance(uid, int) else None
-    if user is not None and not user.active:
-        user = None
-    if user is None and uid is not None:
-        request.session.pop("uid", None)
+def now(request: Request) -> datetime:
+    """The app's clock (``create_app(clock=...)``; tests move it instead of sleeping)."""
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock()
+
+
+def client_address(request: Request) -> str:
+    """The client's address (behind a proxy, the one uvicorn's ``--proxy-headers`` trusts)."""
+    return request.client.host if request.client is not None else "unknown"
+
+
+def load_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
+    """The user of this cookie's live server-side session (also ``request.state.user``), or None."""
+    token = request.session.get("sid")
+    user = None
+    if isinstance(token, str) and token:
+        user = live_user(session=session, token=token, settings=settings, now=now(request))
+        session.commit()  # the session's last use, or its end when it was found timed out
+    if user is None and token is not None:
+        request.session.pop("sid", None)
     request.state.user = user
     return user
 

@@ -3,9 +3,10 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-# Imported to register the tables on SQLModel.metadata.
+# Imported for their effect: they register the tables on SQLModel.metadata.
 import evidencewatch.storage.models
 import evidencewatch.storage.routes
+import evidencewatch.storage.signins
 import evidencewatch.storage.summary
 import evidencewatch.storage.votes  # noqa: F401
 

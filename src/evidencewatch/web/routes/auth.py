@@ -1,17 +1,60 @@
-"""Sign in and sign out."""
+"""Sign in and sign out.
+
+Signing in is an ``async`` route so that its slow part, the Argon2id check,
+runs on the bounded :class:`~evidencewatch.web.hashing.HashingPool` and never
+on the request threads the other pages use; its two short database steps run
+on those threads (Starlette's threadpool), each its own transaction:
+
+1. the throttle (:mod:`evidencewatch.review.throttle`): refuse a locked account
+   or address with 429 and ``Retry-After``, else count the attempt;
+2. check the password on the pool (503 and ``Retry-After`` when it is full);
+3. a right password starts a server-side session; a wrong one stays counted
+   and may lock the account or address. Every failure, lockout and refusal is
+   a security event with the client's address.
+"""
 
 from __future__ import annotations
 
+import logging
 import secrets
+from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from evidencewatch.review.accounts import authenticate
-from evidencewatch.web.deps import CurrentUser, SessionDep, flash, form, render, safe_next
+from evidencewatch.config import Settings
+from evidencewatch.review import accounts, sessions, throttle
+from evidencewatch.review.security_log import security_event
+from evidencewatch.storage.db import session_scope
+from evidencewatch.storage.models import User
+from evidencewatch.web.deps import (
+    CurrentUser,
+    client_address,
+    flash,
+    form,
+    now,
+    render,
+    safe_next,
+)
+from evidencewatch.web.hashing import HashingBusy, HashingPool
 
 router = APIRouter()
+WRONG = "Wrong user name or password."
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One sign-in under way: who, from where, and what its password is checked against."""
+
+    username: str
+    address: str
+    attempt_id: int
+    password_hash: str
+    known: bool  # an account of this name exists
+    active: bool
 
 
 @router.get("/login")
@@ -23,25 +66,146 @@ def login_page(request: Request, user: CurrentUser, next: str = "/queue") -> Res
 
 
 @router.post("/login")
-def login(request: Request, session: SessionDep) -> Response:
-    """Check the name and password; on success start a fresh session."""
+async def login(request: Request) -> Response:
+    """Check the name and password, throttled; on success start a fresh session."""
     data = form(request)
-    username = str(data.get("username") or "")
+    username = str(data.get("username") or "").strip()
+    password = str(data.get("password") or "")
     target = safe_next(str(data.get("next") or ""))
-    user = authenticate(
-        session=session, username=username, password=str(data.get("password") or "")
-    )
+    engine: Engine = request.app.state.engine
+    settings: Settings = request.app.state.settings
+    pool: HashingPool = request.app.state.hashing
+    address = client_address(request)
+    begun = await run_in_threadpool(_begin, engine, settings, username, address, request)
+    if isinstance(begun, throttle.Lock):
+        return _refused(request, begun, username, target)
+    try:
+        right = await pool.run(accounts.verify_password, begun.password_hash, password)
+    except HashingBusy as exc:
+        await run_in_threadpool(_forget, engine, begun)
+        security_event("login_busy", user=username, address=address, in_flight=pool.in_flight)
+        context = {"next": target, "error": str(exc), "username": username}
+        response = render(request, "web/login.html", context, status_code=503)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    user = None
+    if right and begun.active:
+        rehash = accounts.needs_rehash(begun.password_hash)
+        new_hash = await pool.run(accounts.hash_password, password) if rehash else None
+        user, token = await run_in_threadpool(_succeed, engine, begun, new_hash, request)
     if user is None:
-        context = {"next": target, "error": "Wrong user name or password.", "username": username}
+        await run_in_threadpool(_fail, engine, settings, begun, right, request)
+        context = {"next": target, "error": WRONG, "username": username}
         return render(request, "web/login.html", context, status_code=401)
-    session.commit()  # a password hash upgraded on sign-in
     request.session.clear()  # no session fixation: new token, new session
-    request.session.update(uid=user.id, csrf=secrets.token_urlsafe(32))
+    request.session.update(sid=token, csrf=secrets.token_urlsafe(32))
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout")
 def logout(request: Request) -> Response:
+    """End this server-side session (every saved copy of the cookie with it)."""
+    token = request.session.get("sid")
+    if isinstance(token, str) and token:
+        with session_scope(request.app.state.engine) as session:
+            sessions.end_session(session=session, token=token, now=now(request))
     request.session.clear()
     flash(request, "Signed out.")
     return RedirectResponse("/login", status_code=303)
+
+
+def _begin(
+    engine: Engine, settings: Settings, username: str, address: str, request: Request
+) -> Attempt | throttle.Lock:
+    """The lock that refuses this sign-in, or the attempt, counted, with the hash to check."""
+    at = now(request)
+    with session_scope(engine) as session:
+        lock = throttle.lock_in_force(
+            session=session, settings=settings, username=username, address=address, now=at
+        )
+        if lock is not None:
+            return lock
+        attempt_id = throttle.record_attempt(
+            session=session, username=username, address=address, now=at
+        )
+        user = accounts.get_user(session=session, username=username) if username else None
+        return Attempt(
+            username=username,
+            address=address,
+            attempt_id=attempt_id,
+            password_hash=accounts.hash_to_check(user),
+            known=user is not None,
+            active=user is not None and user.active,
+        )
+
+
+def _succeed(
+    engine: Engine, begun: Attempt, new_hash: str | None, request: Request
+) -> tuple[User | None, str]:
+    """Start the session (unless the account went away or was disabled meanwhile)."""
+    with session_scope(engine) as session:
+        user = accounts.get_user(session=session, username=begun.username)
+        if user is None or not user.active or user.password_hash != begun.password_hash:
+            return None, ""
+        throttle.attempt_succeeded(
+            session=session, attempt_id=begun.attempt_id, username=begun.username
+        )
+        if new_hash is not None:  # hashed with older parameters: upgrade it now
+            user.password_hash = new_hash
+        token = sessions.start_session(
+            session=session, user=user, address=begun.address, now=now(request)
+        )
+    security_event(
+        "login_succeeded", level=logging.INFO, user=begun.username, address=begun.address
+    )
+    return user, token
+
+
+def _fail(
+    engine: Engine, settings: Settings, begun: Attempt, right: bool, request: Request
+) -> None:
+    """Log the failure, and any lockout it started or extended (the attempt stays counted)."""
+    reason = "wrong_password" if begun.known else "unknown_user"
+    if right or (begun.known and not begun.active):
+        reason = "disabled"
+    security_event("login_failed", user=begun.username, address=begun.address, reason=reason)
+    with session_scope(engine) as session:
+        locks = throttle.locks_after_failure(
+            session=session,
+            settings=settings,
+            username=begun.username,
+            address=begun.address,
+            now=now(request),
+        )
+    for lock in locks:
+        security_event(
+            "login_locked",
+            scope=lock.scope,
+            user=begun.username,
+            address=begun.address,
+            failures=lock.failures,
+            until=lock.until.isoformat(timespec="seconds"),
+        )
+
+
+def _forget(engine: Engine, begun: Attempt) -> None:
+    """A sign-in refused before its password was checked does not count as a failure."""
+    with session_scope(engine) as session:
+        throttle.forget_attempt(session=session, attempt_id=begun.attempt_id)
+
+
+def _refused(request: Request, lock: throttle.Lock, username: str, target: str) -> Response:
+    retry_after = lock.retry_after(now(request))
+    address = client_address(request)
+    security_event(
+        "login_refused_locked", scope=lock.scope, user=username, address=address, retry=retry_after
+    )
+    where = "for this account" if lock.scope == "account" else "from this address"
+    error = (
+        f"Too many failed sign-ins {where}. Sign-in is locked for {retry_after} more seconds; "
+        "try again then."
+    )
+    context = {"next": target, "error": error, "username": username}
+    response = render(request, "web/login.html", context, status_code=429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response

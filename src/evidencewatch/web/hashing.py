@@ -1,0 +1,95 @@
+"""Password checks on a small pool of their own, off the event loop, with a bounded queue.
+
+An Argon2id check takes tens of milliseconds of CPU and 64 MiB by design. Run
+on the shared request threads, a flood of sign-ins took every thread and the
+queue page waited seconds behind it. Here at most ``login_hash_workers``
+checks run at once and at most ``login_hash_queue`` more wait; a sign-in
+beyond that is refused at once with :class:`HashingBusy` (503, Retry-After),
+so the rest of the app keeps its threads and its latency.
+
+The pool's threads also run at a lower CPU priority (nice +10, on Linux,
+where a thread's niceness is its own and Argon2's lane threads inherit it):
+on a small host a burst of checks then takes the CPU only when the pages
+do not need it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
+
+from evidencewatch.core.errors import EvidenceWatchError
+
+T = TypeVar("T")
+RETRY_AFTER_SECONDS = 2
+NICENESS = 10
+
+
+class HashingBusy(EvidenceWatchError):
+    """Every password-checking thread is busy and the queue is full: try again shortly."""
+
+    status = 503
+    retry_after = RETRY_AFTER_SECONDS
+
+
+def lower_priority() -> None:
+    """Make the calling thread yield the CPU to the request threads (where the OS allows)."""
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(
+            os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + NICENESS)
+        )
+    except (AttributeError, OSError):  # not Linux, or not permitted: keep the priority
+        pass
+
+
+class HashingPool:
+    """A fixed number of threads for password checks and a cap on what may wait for them."""
+
+    def __init__(self, *, workers: int, queue: int) -> None:
+        self.workers = workers
+        self.capacity = workers + queue
+        self._executor = ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="ew-hash", initializer=lower_priority
+        )
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self.refused = 0  # sign-ins refused because the pool was full, since start
+
+    @property
+    def in_flight(self) -> int:
+        """Checks running or waiting now."""
+        return self._in_flight
+
+    async def run(self, func: Callable[..., T], *args: object) -> T:
+        """``func(*args)`` on the pool; HashingBusy at once if it is full.
+
+        A slot is freed when the check finishes, not when its caller stops
+        waiting: a client that hangs up does not make room for more work.
+        """
+        with self._lock:
+            if self._in_flight >= self.capacity:
+                self.refused += 1
+                raise HashingBusy(
+                    "too many sign-ins at once: the server is checking as many passwords as it "
+                    f"can; try again in {RETRY_AFTER_SECONDS} seconds"
+                )
+            self._in_flight += 1
+        try:
+            future = self._executor.submit(func, *args)
+        except BaseException:
+            self._release(None)
+            raise
+        future.add_done_callback(self._release)
+        return await asyncio.wrap_future(future)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def _release(self, _future: Future[T] | None) -> None:
+        with self._lock:
+            self._in_flight -= 1

@@ -1,0 +1,136 @@
+"""The password-checking pool: bounded, and a sign-in flood is refused beyond its queue while
+the rest of the app keeps answering, over real HTTP against uvicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from evidencewatch.review import accounts
+from evidencewatch.web.app import create_app
+from evidencewatch.web.hashing import HashingBusy, HashingPool
+from factories import make_user
+
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
+FLOOD = "flood-password"
+
+
+def test_the_pool_runs_at_most_workers_plus_queue_and_refuses_the_rest_at_once():
+    release = threading.Event()
+    pool = HashingPool(workers=1, queue=2)
+
+    async def flood() -> list[object]:
+        tasks = [asyncio.ensure_future(pool.run(release.wait, 10)) for _ in range(5)]
+        await asyncio.sleep(0)
+        refused = [t for t in tasks if t.done()]
+        assert pool.in_flight == 3 and len(refused) == 2
+        release.set()
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    try:
+        results = asyncio.run(flood())
+    finally:
+        pool.shutdown()
+    assert sum(isinstance(r, HashingBusy) for r in results) == 2
+    assert results.count(True) == 3
+    assert pool.in_flight == 0 and pool.refused == 2
+
+
+@pytest.fixture
+def served(settings, engine, session, monkeypatch) -> Iterator[tuple[str, object, threading.Event]]:
+    """The app under uvicorn on a free loopback port; sign-ins with FLOOD block until released."""
+    import uvicorn
+
+    make_user(session, "alice", "curator", "alice-password")
+    session.commit()
+    release = threading.Event()
+    real_verify = accounts.verify_password
+
+    def verify(password_hash: str, password: str) -> bool:
+        if password == FLOOD:  # a slow hash check, held until the test lets it finish
+            release.wait(30)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(accounts, "verify_password", verify)
+    limits = {"login_hash_workers": 1, "login_hash_queue": 2}
+    app = create_app(
+        settings.with_overrides(login_max_failures_per_address=1000, **limits), engine=engine
+    )
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start within 10 s"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}", app, release
+    finally:
+        release.set()
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def sign_in(client: httpx.Client, name: str, password: str) -> httpx.Response:
+    page = client.get("/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf, page.text[:300]
+    data = {"username": name, "password": password, "csrf_token": csrf.group(1)}
+    return client.post("/login", data=data)
+
+
+def test_a_sign_in_flood_is_refused_beyond_the_pool_while_pages_keep_answering(served):
+    base, app, release = served
+    with httpx.Client(base_url=base, timeout=20) as curator:
+        assert sign_in(curator, "alice", "alice-password").status_code == 303
+
+        def flood_one(i: int) -> httpx.Response:
+            with httpx.Client(base_url=base, timeout=40) as client:
+                return sign_in(client, f"flood{i}", FLOOD)
+
+        with ThreadPoolExecutor(12) as executor:
+            futures = [executor.submit(flood_one, i) for i in range(12)]
+            deadline = time.monotonic() + 20
+            while sum(f.done() for f in futures) < 9 or app.state.hashing.in_flight < 3:
+                assert time.monotonic() < deadline, "the flood was not refused beyond the pool"
+                time.sleep(0.05)
+            refused = [f.result() for f in futures if f.done()]
+            # Three checks hold the pool (one running, two queued); the others were refused.
+            assert app.state.hashing.in_flight == 3
+            assert [r.status_code for r in refused] == [503] * 9
+            assert all(r.headers["retry-after"] == "2" for r in refused)
+            assert "too many sign-ins at once" in refused[0].text
+            # Meanwhile the app answers everyone else.
+            assert curator.get("/queue").status_code == 200
+            assert "database" in curator.get("/healthz").text
+            assert curator.get("/login").status_code in (200, 303)
+            release.set()
+            codes = sorted(f.result(timeout=20).status_code for f in futures)
+        assert codes == [401] * 3 + [503] * 9  # the three held ones were checked: wrong
+    assert app.state.hashing.in_flight == 0
+
+
+def test_hashing_threads_run_at_a_lower_cpu_priority_than_the_request_threads():
+    import os
+
+    pool = HashingPool(workers=1, queue=0)
+
+    def own_niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    try:
+        niceness = asyncio.run(pool.run(own_niceness))
+    finally:
+        pool.shutdown()
+    assert niceness == min(19, own_niceness() + 10)
