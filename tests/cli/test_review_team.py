@@ -21,6 +21,14 @@ _fast_password_hashing, run, two, fresh = (
 )
 
 
+@pytest.fixture(autouse=True)
+def curators(session: Session) -> None:
+    """--as names accounts: the curators these tests act as."""
+    for name in ("alice", "bob", "carol"):
+        make_user(session, name, "curator", f"{name}-password")
+    session.commit()
+
+
 @pytest.fixture
 def dual(monkeypatch):
     monkeypatch.setenv("EVIDENCEWATCH_REVIEW_MODE", "dual")
