@@ -196,6 +196,13 @@ SPECS: tuple[SettingSpec, ...] = (
         "Retrain the ranking model after this many new curator decisions (0 = never).",
     ),
     SettingSpec(
+        "retrain_cron",
+        "EVIDENCEWATCH_RETRAIN_CRON",
+        str,
+        "* * * * *",
+        "When the scheduler checks whether retraining is due (crontab; empty = never).",
+    ),
+    SettingSpec(
         "log_format",
         "EVIDENCEWATCH_LOG_FORMAT",
         str,
@@ -248,6 +255,7 @@ class Settings:
     mail_from: str = "evidencewatch@localhost"
     mail_to: str = ""
     retrain_after_decisions: int = 25
+    retrain_cron: str = "* * * * *"
     log_format: str = "text"
     log_level: str = "INFO"
     config_file: str = ""  # where the file settings came from, for `status` and errors

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from evidencewatch.cli import backup, digest, ops, quality, review, serve
+from evidencewatch.cli import backup, digest, ops, quality, review, serve, worker
 from evidencewatch.cli.context import AppContext, handle_errors, parse_date, pass_app
 from evidencewatch.config import load_settings
 from evidencewatch.core.errors import EvidenceWatchError
@@ -269,6 +269,7 @@ for _command in (
     serve.user,
     digest.digest,
     ops.scheduler,
+    worker.worker,
     ops.status,
     ops.unlock,
     backup.backup,

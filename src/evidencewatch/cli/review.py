@@ -6,7 +6,9 @@ when the actor is a web user, their role counts; any other name acts as a
 curator (so changing a decision already made needs ``--as`` an editor).
 
 The ``review`` group makes the ``on_decided`` callback once (retraining the
-ranking) and hands it to the decision commands in a :class:`ReviewContext`.
+ranking in this process once due: a one-off command, unlike the web app, which
+leaves retraining to the scheduler or ``evidencewatch worker``) and hands it to
+the decision commands in a :class:`ReviewContext`.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def review(ctx: click.Context) -> None:
     app = ctx.find_object(AppContext)
     if app is None:
         raise click.UsageError("evidencewatch review runs under the evidencewatch command")
-    # Decisions made here count towards retraining, exactly as in the web app. The
+    # Decisions made here retrain in this process once due (the web defers to the worker). The
     # subcommands still find the AppContext further up the context chain.
     ctx.obj = ReviewContext(app, on_decided=retrain_hook(app.settings))
 
