@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from evidencewatch.core.vocabulary import (
+    MODEL_SYSTEMS,
     ALTERATIONS,
     DIRECTIONS,
     EFFECTS,
@@ -117,12 +118,14 @@ def _finding(
     subtype = field("subtype")
     claim = field("claim", prose=True)
     group = chk.text(raw.get("group", ""), (*where, "group"), "group", what, allow_empty=True)
+    # The one vocabulary of model systems (core.vocabulary), as the machine and curators use.
     model_system = chk.text(
         raw.get("model_system", ""),
         (*where, "model_system"),
         "model_system",
         what,
         allow_empty=True,
+        choices=MODEL_SYSTEMS if raw.get("model_system", "") else (),
     )
     citations = _citations(chk, raw["citations"], (*where, "citations"), what, citations_by_label)
     return SeedFinding(
