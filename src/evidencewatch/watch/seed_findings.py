@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any, cast
 
 from evidencewatch.core.vocabulary import (
-    MODEL_SYSTEMS,
     ALTERATIONS,
     DIRECTIONS,
     EFFECTS,
+    MODEL_SYSTEMS,
     RESISTANCE_KINDS,
     THERAPY_CLASSES,
 )
