@@ -26,8 +26,9 @@ pytestmark = [
 def test_a_small_load_run_has_no_5xx_and_loses_no_decision(tmp_path):
     out = tmp_path / "load.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    cmd = [sys.executable, str(ROOT / "benchmarks/load/run_load.py"), "--seconds", "10",
-           "--curators", "4", "--candidates", "600", "--flood-users", "3", "--json", str(out)]  # fmt: skip
+    cmd = [sys.executable, str(ROOT / "benchmarks/load/run_load.py"), "--seconds", "6",
+           "--flood-delay", "6", "--curators", "4", "--candidates", "600",
+           "--flood-users", "3", "--json", str(out)]  # fmt: skip
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=170)
     assert out.exists(), done.stdout[-2000:] + done.stderr[-2000:]
     result = json.loads(out.read_text())

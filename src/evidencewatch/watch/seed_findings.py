@@ -119,14 +119,9 @@ def _finding(
     claim = field("claim", prose=True)
     group = chk.text(raw.get("group", ""), (*where, "group"), "group", what, allow_empty=True)
     # The one vocabulary of model systems (core.vocabulary), as the machine and curators use.
-    model_system = chk.text(
-        raw.get("model_system", ""),
-        (*where, "model_system"),
-        "model_system",
-        what,
-        allow_empty=True,
-        choices=MODEL_SYSTEMS if raw.get("model_system", "") else (),
-    )
+    system = raw.get("model_system", "")
+    model_system = chk.text(system, (*where, "model_system"), "model_system", what,
+                            allow_empty=True, choices=MODEL_SYSTEMS if system else ())  # fmt: skip
     citations = _citations(chk, raw["citations"], (*where, "citations"), what, citations_by_label)
     return SeedFinding(
         id=finding_id,
