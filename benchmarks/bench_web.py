@@ -441,7 +441,8 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
     engine = make_engine(url)
     init_db(engine)
     t0 = time.perf_counter()
-    fill(engine, args.candidates)
+    if not args.no_fill:
+        fill(engine, args.candidates)
     fill_s = time.perf_counter() - t0
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
@@ -511,6 +512,9 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true", help="time only the app as it is")
     parser.add_argument("--postgres", action="store_true", help="in a throw-away PostgreSQL")
     parser.add_argument("--database-url", help="an empty database to fill and time (any kind)")
+    parser.add_argument(
+        "--no-fill", action="store_true", help="with --database-url: already filled by this script"
+    )
     parser.add_argument(
         "--proposed-indexes", action="store_true", help="add PROPOSED_INDEXES before timing"
     )

@@ -104,4 +104,4 @@ def throwaway_postgres(*, database: str = "bench", settings: tuple[str, ...] = (
 
 def server_version() -> str:
     out = subprocess.run([str(pg_bin() / "postgres"), "--version"], capture_output=True, text=True)
-    return out.stdout.strip().rsplit(" ", 1)[-1]
+    return out.stdout.split()[2]  # "postgres (PostgreSQL) 15.18 (Debian ...)"
