@@ -9,16 +9,28 @@ through FastAPI's TestClient (time.perf_counter around each request):
 * ``candidate``: a candidate page (random candidates);
 * ``decision``: an accept/reject/defer form post (redirect not followed).
 
-Prints p50/p95/max per kind, then the numbers as one JSON object on the last
-line of stdout (after one summary line per kind). Target: p95 <= 50 ms.
+Each set of requests is timed ``--repeat`` times (3) on the same data; the
+figures are the medians over the repeats of each run's p50/p95/p99. Two apps
+are timed in the same run, in turn within each repeat:
 
-    .venv/bin/python benchmarks/bench_web.py [--candidates 100000] [--requests 200]
+* ``now``: ``create_app`` as it is (no decision hook: retraining is the worker's);
+* ``before``: the same app with the decision hook it had before retraining left
+  the web (``retrain_hook(background=True)``: once ``retrain_after_decisions``
+  decisions are due, a retrain in a thread of the web process). The bench's
+  database starts with ~18,000 decided candidates and no model, so it is due.
+
+``--postgres`` starts a throw-away PostgreSQL (benchmarks/pgserver.py) and runs
+there; ``--database-url`` uses a given, empty database. Prints p50/p95/p99/max per
+kind, then the numbers as one JSON object on the last line. Target: p95 <= 50 ms.
+
+    .venv/bin/python benchmarks/bench_web.py [--candidates 100000] [--requests 200] [--postgres]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import statistics
@@ -294,13 +306,23 @@ def fill(engine: Any, n_candidates: int, seed: int = 7) -> None:
 
 def percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000, 2)
+
     return {
         "n": len(ordered),
         "p50_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(p95 * 1000, 2),
+        "p95_ms": at(0.95),
+        "p99_ms": at(0.99),
         "max_ms": round(ordered[-1] * 1000, 2),
     }
+
+
+def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Each figure's median over the repeats (n: the total)."""
+    out = {k: round(statistics.median(r[k] for r in runs), 2) for k in runs[0] if k != "n"}
+    return {"n": sum(int(r["n"]) for r in runs), **out, "runs_p95_ms": [r["p95_ms"] for r in runs]}
 
 
 def timed(client: TestClient, method: str, url: str, **kw: Any) -> float:
@@ -312,113 +334,205 @@ def timed(client: TestClient, method: str, url: str, **kw: Any) -> float:
     return elapsed
 
 
+def old_background_hook(settings: Any) -> Any:
+    """The decision hook the web app had before retraining left it (the baseline)."""
+    import threading
+
+    from evidencewatch.ranking.cadence import retrain_due
+    from evidencewatch.ranking.scoring import rerank
+    from evidencewatch.ranking.training import DECIDED, train
+    from evidencewatch.storage.db import session_scope
+
+    running = threading.Lock()
+
+    def work(engine: Any) -> None:
+        try:
+            with session_scope(engine) as session:
+                model = train(session=session)
+                if model is not None:
+                    rerank(session=session, model=model)
+        finally:
+            running.release()
+
+    def hook(session: Session, candidate: Candidate) -> None:
+        if candidate.status not in DECIDED or not retrain_due(session=session, settings=settings):
+            return
+        if running.acquire(blocking=False):
+            threading.Thread(target=work, args=(session.get_bind(),), daemon=True).start()
+
+    return hook
+
+
+def sign_in(client: TestClient) -> str:
+    page = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    client.post(
+        "/login", data={"username": "bench", "password": "bench-password", "csrf_token": token}
+    )
+    return re.search(  # type: ignore[union-attr]
+        r'name="csrf_token" value="([^"]+)"', client.get("/queue").text
+    ).group(1)
+
+
+def queue_urls(rng: random.Random, n_candidates: int, n: int) -> list[tuple[str, str]]:
+    pages = n_candidates * 8 // 10 // 50
+    since = date(2024, 1, 1)
+    kinds: dict[str, Any] = {
+        "first_page": lambda: "/queue",
+        "gene": lambda: f"/queue?gene={rng.choice(GENES)}&page={rng.randint(1, 5)}",
+        "therapy": lambda: f"/queue?therapy={rng.choice(THERAPIES)}",
+        "dates": lambda: (
+            f"/queue?since={since + timedelta(days=rng.randint(0, 800))}"
+            f"&until={since + timedelta(days=rng.randint(800, 900))}"
+        ),
+        "therapy_and_dates": lambda: (
+            f"/queue?therapy={rng.choice(THERAPIES)}"
+            f"&since={since + timedelta(days=rng.randint(0, 800))}"
+        ),
+        "deep_page": lambda: f"/queue?page={rng.randint(1, max(1, pages))}",
+    }
+    names = list(kinds)
+    return [(names[i % len(names)], kinds[names[i % len(names)]]()) for i in range(n)]
+
+
+def time_app(client: TestClient, token: str, engine: Any, rng: random.Random,
+             args: argparse.Namespace) -> dict[str, Any]:  # fmt: skip
+    """One repeat on one app: queue pages, candidate pages, decisions."""
+    urls = queue_urls(rng, args.candidates, args.requests)
+    for _, u in urls[:6]:  # warm-up
+        client.get(u)
+    by_kind: dict[str, list[float]] = {}
+    for name, u in urls:
+        by_kind.setdefault(name, []).append(timed(client, "GET", u))
+    queue = [t for samples in by_kind.values() for t in samples]
+    ids = rng.sample(range(1, args.candidates + 1), args.requests)
+    candidate = [timed(client, "GET", f"/candidates/{cid}") for cid in ids]
+    with Session(engine) as s:
+        pending = list(s.exec(select(Candidate.id).where(Candidate.status == "pending")).all())
+    pending = rng.sample(pending, min(args.requests, len(pending)))
+    decision = []
+    for n, cid in enumerate(pending):
+        data = {"csrf_token": token, "version": "1", "reason": "duplicate",
+                "statement": "Bench statement.", "note": "bench"}  # fmt: skip
+        action = ("accept", "reject", "defer")[n % 3]
+        decision.append(timed(client, "POST", f"/candidates/{cid}/{action}", data=data))
+    return {
+        "queue": percentiles(queue),
+        "queue_by_filter": {name: percentiles(ts) for name, ts in by_kind.items()},
+        "candidate": percentiles(candidate),
+        "decision": percentiles(decision),
+    }
+
+
+def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "queue": median_of([r["queue"] for r in runs]),
+        "queue_by_filter": {
+            k: median_of([r["queue_by_filter"][k] for r in runs])
+            for k in runs[0]["queue_by_filter"]
+        },
+        "candidate": median_of([r["candidate"] for r in runs]),
+        "decision": median_of([r["decision"] for r in runs]),
+    }
+
+
+def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    rng = random.Random(11)
+    engine = make_engine(url)
+    init_db(engine)
+    t0 = time.perf_counter()
+    if not args.no_fill:
+        fill(engine, args.candidates)
+    fill_s = time.perf_counter() - t0
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")  # as autovacuum would soon after a bulk load
+    if args.proposed_indexes:
+        with engine.begin() as conn:
+            for ddl in PROPOSED_INDEXES:
+                conn.exec_driver_sql(ddl)
+    auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024)  # sign-in is not measured
+    with Session(engine) as s:
+        auth.create_user(session=s, username="bench", password="bench-password", role="admin")
+        s.commit()
+    settings = load_settings(env={}, database_url=url, secret_key="bench",
+                             retrain_after_decisions=args.retrain_after)  # fmt: skip
+    apps = {"now": create_app(settings, engine=engine)}
+    if not args.no_baseline:
+        before = create_app(settings, engine=engine)
+        before.state.on_decided = old_background_hook(settings)
+        apps["before"] = before
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in apps}
+    clients = {name: TestClient(app) for name, app in apps.items()}
+    for client in clients.values():
+        client.__enter__()
+    try:
+        tokens = {name: sign_in(c) for name, c in clients.items()}
+        for _ in range(args.repeat):
+            for name, client in clients.items():  # in turn, so both see the same load
+                runs[name].append(time_app(client, tokens[name], engine, rng, args))
+    finally:
+        for client in clients.values():
+            client.__exit__(None, None, None)
+    engine.dispose()
+    return {
+        "database": engine.dialect.name,
+        "candidates": args.candidates,
+        "fill_seconds": round(fill_s, 1),
+        "repeats": args.repeat,
+        **{name: summarise(r) for name, r in runs.items()},
+        "target_p95_ms": 50,
+    }
+
+
+def print_result(result: dict[str, Any]) -> None:
+    for name in ("now", "before"):
+        if name not in result:
+            continue
+        r = result[name]
+        print(f"{result['database']} · {name} (medians of {result['repeats']} repeats)")
+        rows = [("queue", r["queue"])] + [(f"  {k}", v) for k, v in r["queue_by_filter"].items()]
+        rows += [("candidate", r["candidate"]), ("decision", r["decision"])]
+        for label, x in rows:
+            print(f"{label:<20} n={x['n']:<5} p50 {x['p50_ms']:7.2f}  p95 {x['p95_ms']:7.2f}  "
+                  f"p99 {x['p99_ms']:7.2f}  max {x['max_ms']:8.2f} ms")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--candidates", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=200, help="per kind of request and repeat")
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
         "--retrain-after",
         type=int,
         default=25,
-        help="retrain_after_decisions for the run (0: no background retraining while timing)",
+        help="retrain_after_decisions for the run (the baseline app retrains once due)",
+    )
+    parser.add_argument("--no-baseline", action="store_true", help="time only the app as it is")
+    parser.add_argument("--postgres", action="store_true", help="in a throw-away PostgreSQL")
+    parser.add_argument("--database-url", help="an empty database to fill and time (any kind)")
+    parser.add_argument(
+        "--no-fill", action="store_true", help="with --database-url: already filled by this script"
     )
     parser.add_argument(
         "--proposed-indexes", action="store_true", help="add PROPOSED_INDEXES before timing"
     )
     args = parser.parse_args()
-    rng = random.Random(11)
-    with tempfile.TemporaryDirectory(prefix="ew-bench-web-") as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        engine = make_engine(url)
-        init_db(engine)
-        t0 = time.perf_counter()
-        fill(engine, args.candidates)
-        fill_s = time.perf_counter() - t0
-        if args.proposed_indexes:
-            with engine.begin() as conn:
-                for ddl in PROPOSED_INDEXES:
-                    conn.exec_driver_sql(ddl)
-        auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024)  # sign-in is not measured
-        with Session(engine) as s:
-            auth.create_user(session=s, username="bench", password="bench-password", role="admin")
-            s.commit()
-        settings = load_settings(
-            env={},
-            database_url=url,
-            secret_key="bench",
-            retrain_after_decisions=args.retrain_after,
-        )
-        with TestClient(create_app(settings, engine=engine)) as client:
-            page = client.get("/login").text
-            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-            client.post(
-                "/login",
-                data={"username": "bench", "password": "bench-password", "csrf_token": token},
-            )
-            token = re.search(
-                r'name="csrf_token" value="([^"]+)"',  # type: ignore[union-attr]
-                client.get("/queue").text,
-            ).group(1)
-            pages = args.candidates * 8 // 10 // 50
-            since = date(2024, 1, 1)
-            kinds: dict[str, Any] = {
-                "first_page": lambda: "/queue",
-                "gene": lambda: f"/queue?gene={rng.choice(GENES)}&page={rng.randint(1, 5)}",
-                "therapy": lambda: f"/queue?therapy={rng.choice(THERAPIES)}",
-                "dates": lambda: (
-                    f"/queue?since={since + timedelta(days=rng.randint(0, 800))}"
-                    f"&until={since + timedelta(days=rng.randint(800, 900))}"
-                ),
-                "therapy_and_dates": lambda: (
-                    f"/queue?therapy={rng.choice(THERAPIES)}"
-                    f"&since={since + timedelta(days=rng.randint(0, 800))}"
-                ),
-                "deep_page": lambda: f"/queue?page={rng.randint(1, max(1, pages))}",
-            }
-            names = list(kinds)
-            queue_urls = [(names[i % len(names)], kinds[names[i % len(names)]]()) for i in
-                          range(args.requests)]  # fmt: skip
-            for _, u in queue_urls[:6]:  # warm-up
-                client.get(u)
-            by_kind: dict[str, list[float]] = {name: [] for name in names}
-            for name, u in queue_urls:
-                by_kind[name].append(timed(client, "GET", u))
-            queue = [t for samples in by_kind.values() for t in samples]
-            ids = rng.sample(range(1, args.candidates + 1), args.requests)
-            candidate = [timed(client, "GET", f"/candidates/{cid}") for cid in ids]
-            decision = []
-            with Session(engine) as s:
-                query = select(Candidate.id).where(Candidate.status == "pending")
-                pending = list(s.exec(query.limit(args.requests)).all())
-            for n, cid in enumerate(pending):
-                action = ("accept", "reject", "defer")[n % 3]
-                data = {
-                    "csrf_token": token,
-                    "version": "1",
-                    "reason": "duplicate",
-                    "statement": "Bench statement.",
-                    "note": "bench",
-                }
-                decision.append(timed(client, "POST", f"/candidates/{cid}/{action}", data=data))
-        result = {
-            "candidates": args.candidates,
-            "fill_seconds": round(fill_s, 1),
-            "proposed_indexes": args.proposed_indexes,
-            "queue": percentiles(queue),
-            "queue_by_filter": {name: percentiles(ts) for name, ts in by_kind.items()},
-            "candidate": percentiles(candidate),
-            "decision": percentiles(decision),
-            "target_p95_ms": 50,
-        }
-        engine.dispose()
-    rows = [("queue", result["queue"])]
-    rows += [(f"  {k}", v) for k, v in result["queue_by_filter"].items()]
-    rows += [("candidate", result["candidate"]), ("decision", result["decision"])]
-    for name, r in rows:
-        print(
-            f"{name:<20} n={r['n']:<4} p50 {r['p50_ms']:7.2f} ms   p95 {r['p95_ms']:7.2f} ms   "
-            f"max {r['max_ms']:7.2f} ms"
-        )
+    load = os.getloadavg()[0]
+    if args.database_url:
+        result = run(args.database_url, args)
+    elif args.postgres:
+        from pgserver import server_version, throwaway_postgres
+
+        with throwaway_postgres() as url:
+            result = run(url, args)
+        result["postgresql"] = server_version()
+    else:
+        with tempfile.TemporaryDirectory(prefix="ew-bench-web-") as tmp:
+            result = run(f"sqlite:///{Path(tmp) / 'bench.db'}", args)
+    result["load_before_after"] = [round(load, 2), round(os.getloadavg()[0], 2)]
+    print_result(result)
     print(json.dumps(result))
 
 

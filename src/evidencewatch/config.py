@@ -244,6 +244,13 @@ SPECS: tuple[SettingSpec, ...] = (
         "How long a curator may undo their own last decision or vote.",
     ),
     SettingSpec(
+        "retrain_cron",
+        "EVIDENCEWATCH_RETRAIN_CRON",
+        str,
+        "* * * * *",
+        "When the scheduler checks whether retraining is due (crontab; empty = never).",
+    ),
+    SettingSpec(
         "log_format",
         "EVIDENCEWATCH_LOG_FORMAT",
         str,
@@ -310,6 +317,7 @@ class Settings:
     retrain_after_decisions: int = 25
     review_mode: str = "single"
     undo_minutes: int = 10
+    retrain_cron: str = "* * * * *"
     log_format: str = "text"
     log_level: str = "INFO"
     config_file: str = ""  # where the file settings came from, for `status` and errors

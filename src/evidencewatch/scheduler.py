@@ -1,6 +1,7 @@
 """The scheduler process: scans and digests on a cron schedule, one process per database.
 
-``evidencewatch scheduler`` runs :func:`run_scheduler`: an APScheduler 3.x
+``evidencewatch scheduler`` runs :func:`run_scheduler` (scans, digests and the
+ranking's retrain check): an APScheduler 3.x
 ``BlockingScheduler`` whose jobs live in the project's own database
 (``SQLAlchemyJobStore``, table ``apscheduler_jobs``), so the schedule and a
 run missed while the process was down survive restarts. APScheduler's job

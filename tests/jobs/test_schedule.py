@@ -12,6 +12,7 @@ from evidencewatch.core.errors import ConfigError
 from evidencewatch.core.timeutil import utcnow
 from evidencewatch.jobs.schedule import (
     DIGEST_FUNC,
+    RETRAIN_FUNC,
     SCAN_FUNC,
     cron_trigger,
     default_jobs,
@@ -50,9 +51,10 @@ def test_default_jobs_are_the_scan_and_the_digest_and_an_empty_setting_drops_one
     assert {job_id: job.func for job_id, job in jobs.items()} == {
         "scan": SCAN_FUNC,
         "digest": DIGEST_FUNC,
+        "retrain": RETRAIN_FUNC,
     }
     assert jobs["scan"].args == ("/etc/ew.toml",) and jobs["scan"].name == "scan PubMed"
-    assert set(default_jobs(settings.with_overrides(digest_cron=""))) == {"scan"}
+    assert set(default_jobs(settings.with_overrides(digest_cron="", retrain_cron=""))) == {"scan"}
 
 
 def test_stored_job_references_name_the_scheduler_module_functions():

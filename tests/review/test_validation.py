@@ -75,3 +75,17 @@ def test_check_gene_free_refuses_a_gene_the_paper_already_has(session):
     check_gene_free(session=session, candidate=cand, gene="PGR")
     with pytest.raises(InvalidDecision, match="already has a candidate for ERBB2"):
         check_gene_free(session=session, candidate=cand, gene="ERBB2")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("cell line", "cell_line"), ("Cell lines", "cell_line"), ("cell_line", "cell_line"),
+     ("PDX", "xenograft"), ("patient cohort", "patient_cohort"), ("", None)],
+)  # fmt: skip
+def test_model_system_is_stored_as_its_vocabulary_value(typed, stored):
+    assert validate_edits({"model_system": typed}) == {"model_system": stored}
+
+
+def test_a_model_system_outside_the_vocabulary_names_the_field_and_the_choices():
+    with pytest.raises(InvalidDecision, match=r"model_system: 'spaceship' .*cell line"):
+        validate_edits({"model_system": "spaceship"})

@@ -80,7 +80,7 @@ therapy_class = "anti-HER2"
 agents = ["trastuzumab"]
 resistance_kind = "acquired"
 subtype = "HER2-positive"
-model_system = "cells"
+model_system = "cell_line"
 claim = "c"
 citations = [{ label = "[^1]", url = "https://pubmed.ncbi.nlm.nih.gov/38256136/", pmid = 38256136 }]
 

@@ -146,3 +146,19 @@ def test_citations_may_also_be_written_as_an_array_of_tables(tmp_path):
     )
     path, err = findings_error(tmp_path, text)
     assert_names(err, path, line_of(text, "pmid = -5"), "citations.pmid")
+
+
+def test_model_system_outside_the_vocabulary_is_rejected_at_its_line(tmp_path):
+    text = edit(MINI_FINDINGS, 'model_system = "cell_line"', 'model_system = "cell lines"')
+    path, err = findings_error(tmp_path, text)
+    assert_names(err, path, line_of(text, 'model_system = "cell lines"'), "model_system")
+    assert "cell_line" in err.message and "patient_cohort" in err.message
+
+
+def test_the_shipped_findings_use_the_model_system_vocabulary():
+    from evidencewatch.core.vocabulary import MODEL_SYSTEMS
+    from evidencewatch.watch.seedfiles import default_seed_dir
+
+    findings = load_findings(default_seed_dir() / FINDINGS_FILE)
+    systems = {f.model_system for f in findings if f.model_system}
+    assert systems and systems <= set(MODEL_SYSTEMS)

@@ -462,7 +462,7 @@ def test_defer_form_records_the_note_in_the_audit_trail(client, session):
 
 def test_each_decision_route_runs_the_apps_on_decided_callback(settings, engine, session):
     app = create_app(settings, engine=engine)
-    assert callable(app.state.on_decided)  # create_app's: retraining the ranking
+    assert app.state.on_decided is None  # a web worker never retrains (jobs.retraining does)
     seen: list[tuple[int, str]] = []
     app.state.on_decided = lambda _session, cand: seen.append((cand.id, cand.status))
     a, b, c, d = (make_candidate(session, None, "ESR1", score=n).id for n in (4, 3, 2, 1))

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from evidencewatch.cli import backup, digest, ops, quality, review, serve, users
+from evidencewatch.cli import backup, digest, ops, quality, review, serve, users, worker
 from evidencewatch.cli import summary as summary_cli
 from evidencewatch.cli.context import AppContext, handle_errors, parse_date, pass_app
 from evidencewatch.config import load_settings
@@ -276,6 +276,7 @@ for _command in (
     users.user,
     digest.digest,
     ops.scheduler,
+    worker.worker,
     ops.status,
     ops.unlock,
     backup.backup,

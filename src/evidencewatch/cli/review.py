@@ -7,7 +7,9 @@ one and as a curator when not (so changing a decision already made needs
 ``--as`` an editor). The audit event also records the operating-system user.
 
 The ``review`` group makes the ``on_decided`` callback once (retraining the
-ranking) and hands it to the decision commands in a :class:`ReviewContext`.
+ranking in this process once due: a one-off command, unlike the web app, which
+leaves retraining to the scheduler or ``evidencewatch worker``) and hands it to
+the decision commands in a :class:`ReviewContext`.
 With ``review_mode = dual`` an accept or reject of an undecided candidate is a
 vote (see :mod:`evidencewatch.review.team`); the team commands (whole papers,
 conflicts, agreement, undo) are in :mod:`evidencewatch.cli.review_team`.
@@ -55,7 +57,7 @@ def review(ctx: click.Context) -> None:
     app = ctx.find_object(AppContext)
     if app is None:
         raise click.UsageError("evidencewatch review runs under the evidencewatch command")
-    # Decisions made here count towards retraining, exactly as in the web app. The
+    # Decisions made here retrain in this process once due (the web defers to the worker). The
     # subcommands still find the AppContext further up the context chain.
     ctx.obj = ReviewContext(app, on_decided=retrain_hook(app.settings))
 

@@ -7,7 +7,8 @@ without starting a scheduler.
 Stored jobs name their function by a ``module:function`` string
 (:data:`SCAN_FUNC`, :data:`DIGEST_FUNC`). Those strings are pickled into the
 job store table, so they must keep resolving for as long as such rows may
-exist: the functions stay importable from :mod:`evidencewatch.scheduler`.
+exist: the functions stay importable from :mod:`evidencewatch.scheduler` (the retrain
+check from :mod:`evidencewatch.jobs.retraining`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = [
     "DIGEST_FUNC",
     "JOBSTORE_TABLE",
     "JOB_SPECS",
+    "RETRAIN_FUNC",
     "SCAN_FUNC",
     "JobSpec",
     "ScheduledJob",
@@ -38,6 +40,7 @@ __all__ = [
 JOBSTORE_TABLE = "apscheduler_jobs"
 SCAN_FUNC = "evidencewatch.scheduler:run_scheduled_scan"
 DIGEST_FUNC = "evidencewatch.scheduler:run_scheduled_digest"
+RETRAIN_FUNC = "evidencewatch.jobs.retraining:run_scheduled_retrain"
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class JobSpec:
 JOB_SPECS: tuple[JobSpec, ...] = (
     JobSpec("scan", "scan_cron", SCAN_FUNC, "scan PubMed"),
     JobSpec("digest", "digest_cron", DIGEST_FUNC, "write the digest"),
+    # Active learning: retrain once enough decisions came in (a no-op read otherwise).
+    JobSpec("retrain", "retrain_cron", RETRAIN_FUNC, "retrain the ranking when due"),
 )
 
 
@@ -123,7 +128,7 @@ def cron_trigger(expr: str, *, timezone: str, setting: str = "cron") -> CronTrig
 
 
 def default_jobs(settings: Settings, *, config_file: str = "") -> dict[str, ScheduledJob]:
-    """The scan and the digest on ``scan_cron``/``digest_cron``; an empty setting disables one."""
+    """Each job of :data:`JOB_SPECS` on its crontab setting; an empty setting disables one."""
     args = (config_file,)
     jobs: dict[str, ScheduledJob] = {}
     for spec in JOB_SPECS:

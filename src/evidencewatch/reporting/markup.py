@@ -57,6 +57,8 @@ _MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 # LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI: the controls that re-order what follows them.
 BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 _NO_BIDI = str.maketrans(dict.fromkeys(BIDI_CONTROLS))
+# What makes the XML parser's reading of a fragment differ from the fragment itself.
+_MAY_HOLD_MARKUP = re.compile(r"[<&\r]")
 
 
 def neutralise_bidi(text: str) -> str:
@@ -75,6 +77,10 @@ def safe_markup(fragment: str | None) -> Markup:
     if not fragment:
         return Markup("")
     fragment = neutralise_bidi(fragment)
+    if not _MAY_HOLD_MARKUP.search(fragment):
+        # No tag, entity or CR: the parser would give back exactly this text (most titles;
+        # parsing each one was most of a large digest's rendering time).
+        return Markup(escape(fragment))
     try:
         root = etree.fromstring(
             f'<root xmlns:mml="{_MATHML_NS}">{fragment}</root>'.encode(),

@@ -8,6 +8,7 @@ so both a source checkout and an installed copy find them.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,9 @@ def templates_dir() -> Path:
     raise FileNotFoundError("evidencewatch templates not found (neither packaged nor in checkout)")
 
 
+@lru_cache(maxsize=4096)
 def fmt_date(value: date | datetime | None, fmt: str = "%Y-%m-%d") -> str:
+    # Cached: a large digest shows the same few days thousands of times.
     return value.strftime(fmt) if value else ""
 
 

@@ -20,6 +20,7 @@ from evidencewatch.core.vocabulary import (
     EVIDENCE_LEVELS,
     THERAPY_CLASSES,
     RejectReason,
+    model_system_value,
 )
 from evidencewatch.storage.models import Candidate
 
@@ -46,12 +47,22 @@ def validate_edits(edits: Mapping[str, Any]) -> dict[str, Any]:
             out[name] = agents
         elif name == "evidence_level":
             out[name] = _choice(str(raw or "").strip().upper() or None, name, EVIDENCE_LEVELS)
+        elif name == "model_system":
+            out[name] = _model_system(raw)
         elif name in ("direction", "effect", "therapy_class"):
             allowed = {"direction": DIRECTIONS, "effect": EFFECTS}.get(name, THERAPY_CLASSES)
             out[name] = _choice(str(raw or "").strip() or None, name, allowed)
         else:
             out[name] = clean_text(raw, name, NOTE_LIMIT if name == "statement" else 200)
     return out
+
+
+def _model_system(raw: Any) -> str | None:
+    """A MODEL_SYSTEMS value from what a curator typed or picked ("cell line" is cell_line)."""
+    try:
+        return model_system_value(str(raw or ""))
+    except ValueError as exc:
+        raise InvalidDecision(f"model_system: {exc}") from exc
 
 
 def _choice(value: str | None, name: str, allowed: tuple[str, ...]) -> str | None:

@@ -16,6 +16,7 @@ from evidencewatch.core.vocabulary import (
     ALTERATIONS,
     DIRECTIONS,
     EFFECTS,
+    MODEL_SYSTEMS,
     RESISTANCE_KINDS,
     THERAPY_CLASSES,
 )
@@ -117,13 +118,10 @@ def _finding(
     subtype = field("subtype")
     claim = field("claim", prose=True)
     group = chk.text(raw.get("group", ""), (*where, "group"), "group", what, allow_empty=True)
-    model_system = chk.text(
-        raw.get("model_system", ""),
-        (*where, "model_system"),
-        "model_system",
-        what,
-        allow_empty=True,
-    )
+    # The one vocabulary of model systems (core.vocabulary), as the machine and curators use.
+    system = raw.get("model_system", "")
+    model_system = chk.text(system, (*where, "model_system"), "model_system", what,
+                            allow_empty=True, choices=MODEL_SYSTEMS if system else ())  # fmt: skip
     citations = _citations(chk, raw["citations"], (*where, "citations"), what, citations_by_label)
     return SeedFinding(
         id=finding_id,

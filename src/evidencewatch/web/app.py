@@ -30,7 +30,6 @@ from starlette.templating import Jinja2Templates
 from evidencewatch.config import Settings
 from evidencewatch.core.errors import EvidenceWatchError
 from evidencewatch.core.timeutil import utcnow
-from evidencewatch.jobs.retraining import retrain_hook
 from evidencewatch.reporting.templating import make_env
 from evidencewatch.storage.db import ensure_current, make_engine
 from evidencewatch.web import deps
@@ -92,8 +91,10 @@ def create_app(
     app.state.engine = app_engine
     app.state.clock = clock
     app.state.hashing = hashing  # password checks: bounded, off the request threads
-    # Decisions made on the web count towards retraining the ranking, off the request.
-    app.state.on_decided = retrain_hook(settings, background=True)
+    # No decision hook: a web worker never retrains the ranking. Web decisions are
+    # counted by the scheduler's retrain job or `evidencewatch worker`
+    # (jobs.retraining), and the new scores reach the next request through the database.
+    app.state.on_decided = None
     # What curators typed into decisions that lost a race, kept for the page after the redirect.
     app.state.drafts = DraftStore()
     app.state.templates = Jinja2Templates(

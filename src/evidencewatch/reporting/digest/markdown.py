@@ -49,6 +49,8 @@ def plain_text(fragment: str | None) -> str:
     """PubMed inline markup (``<i>``, ``<sup>``, MathML) reduced to its text."""
     if not fragment:
         return ""
+    if "<" not in fragment and "&" not in fragment:
+        return " ".join(fragment.split())  # no tag or entity: what the parser would give
     try:
         root = etree.fromstring(
             f'<root xmlns:mml="http://www.w3.org/1998/Math/MathML">{fragment}</root>'.encode(),

@@ -26,6 +26,7 @@ from evidencewatch.core.vocabulary import (
     EDITABLE_FIELDS,
     EFFECTS,
     EVIDENCE_LEVEL_LABELS,
+    MODEL_SYSTEM_LABELS,
     REJECT_REASON_LABELS,
     THERAPY_CLASSES,
     ReviewMode,
@@ -60,7 +61,7 @@ ACCEPT_FIELDS: list[tuple[str, str, Any]] = [
     ("therapy_class", "Therapy class", THERAPY_CLASSES),
     ("agents", "Agents (comma-separated)", "text"),
     ("subtype", "Subtype", "text"),
-    ("model_system", "Model system", "text"),
+    ("model_system", "Model system", MODEL_SYSTEM_LABELS),
     ("evidence_level", "Evidence level", EVIDENCE_LEVEL_LABELS),
     ("statement", "Statement, in your own words", "textarea"),
 ]
