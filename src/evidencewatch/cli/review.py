@@ -37,6 +37,7 @@ from evidencewatch.review.accounts import get_user
 from evidencewatch.review.decisions import DecisionHook
 from evidencewatch.review.detail import candidate_detail, get_candidate
 from evidencewatch.review.queue import queue
+from evidencewatch.review.search import search_page
 from evidencewatch.storage.db import session_scope
 from evidencewatch.storage.models import Candidate
 
@@ -88,6 +89,7 @@ def decision_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--status", type=click.Choice(STATUS_CHOICES), default="pending", show_default=True)
 @click.option("--therapy", help="Only this therapy class (e.g. endocrine).")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 500))
+@click.option("--search", "text", help="Free text over title, abstract, snippets, notes; best first.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON array instead of a table.")
 @pass_app
 @handle_errors
@@ -97,6 +99,7 @@ def list_(
     status: str,
     therapy: str | None,
     limit: int,
+    text: str | None,
     as_json: bool,
 ) -> None:
     """Candidates best score first.
@@ -104,11 +107,13 @@ def list_(
     \b
     Example:
         evidencewatch review list --gene ESR1 --limit 20
+        evidencewatch review list --search '"Y537S" fulvestrant' --status all
     """
     with session_scope(app.ready_engine()) as session:
-        page = queue(
-            session=session, status=status, gene=gene, therapy_class=therapy, per_page=limit
-        )
+        find = search_page if text else queue
+        extra = {"text": text} if text else {}
+        page = find(session=session, status=status, gene=gene, therapy_class=therapy,
+                    per_page=limit, **extra)  # fmt: skip
     rows = [
         {
             "id": i.candidate.id,
