@@ -196,6 +196,13 @@ SPECS: tuple[SettingSpec, ...] = (
         "Retrain the ranking model after this many new curator decisions (0 = never).",
     ),
     SettingSpec(
+        "stop_recall_target",
+        "EVIDENCEWATCH_STOP_RECALL_TARGET",
+        float,
+        0.95,
+        "Recall the stopping rule of `review progress` tests for (between 0 and 1).",
+    ),
+    SettingSpec(
         "log_format",
         "EVIDENCEWATCH_LOG_FORMAT",
         str,
@@ -248,6 +255,7 @@ class Settings:
     mail_from: str = "evidencewatch@localhost"
     mail_to: str = ""
     retrain_after_decisions: int = 25
+    stop_recall_target: float = 0.95
     log_format: str = "text"
     log_level: str = "INFO"
     config_file: str = ""  # where the file settings came from, for `status` and errors
@@ -314,6 +322,8 @@ def load_settings(
     for name in _POSITIVE:
         if not getattr(settings, name) > 0:
             raise ConfigError(f"{name} must be more than 0 seconds, not {getattr(settings, name)}")
+    if not 0 < settings.stop_recall_target < 1:
+        raise ConfigError(f"stop_recall_target must lie between 0 and 1, not {settings.stop_recall_target}")
     return settings
 
 

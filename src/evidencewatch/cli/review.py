@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from evidencewatch.cli.candidate_view import detail_json, json_default, print_detail
 from evidencewatch.cli.context import AppContext, handle_errors, pass_app
+from evidencewatch.cli.review_progress import progress as progress_command
 from evidencewatch.core.vocabulary import (
     DIRECTIONS,
     EFFECTS,
@@ -297,3 +298,6 @@ def _decide(
             f"{candidate.pmid}) as {name}; now version {candidate.version}"
         )
     click.echo(summary)
+
+
+review.add_command(progress_command)

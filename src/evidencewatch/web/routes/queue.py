@@ -13,6 +13,7 @@ from evidencewatch.core.errors import InvalidDecision
 from evidencewatch.core.vocabulary import THERAPY_CLASSES, UNDECIDED, Status
 from evidencewatch.review import decisions
 from evidencewatch.review.queue import gene_counts, queue
+from evidencewatch.review.search import search_page
 from evidencewatch.web.deps import (
     OnDecided,
     Reader,
@@ -44,6 +45,7 @@ def queue_page(
     since: str = "",
     until: str = "",
     page: int = 1,
+    q: str = "",
 ) -> Response:
     """Candidates best first, with filters and the count of each gene."""
     filters = {
@@ -52,12 +54,15 @@ def queue_page(
         "therapy": therapy,
         "since": since,
         "until": until,
+        "q": q.strip()[:500],
     }
     counts = gene_counts(session=session, status=filters["status"])
     unfiltered = not (filters["gene"] or therapy or since.strip() or until.strip())
-    result = queue(
+    find, extra = (search_page, {"text": filters["q"]}) if filters["q"] else (queue, {})
+    result = find(
         session=session,
-        total=sum(n for _gene, n in counts) if unfiltered else None,
+        **extra,
+        **({"total": sum(n for _gene, n in counts)} if unfiltered and not extra else {}),
         status=filters["status"],
         gene=filters["gene"] or None,
         therapy_class=therapy or None,
