@@ -323,7 +323,9 @@ def load_settings(
         if not getattr(settings, name) > 0:
             raise ConfigError(f"{name} must be more than 0 seconds, not {getattr(settings, name)}")
     if not 0 < settings.stop_recall_target < 1:
-        raise ConfigError(f"stop_recall_target must lie between 0 and 1, not {settings.stop_recall_target}")
+        raise ConfigError(
+            f"stop_recall_target must lie between 0 and 1, not {settings.stop_recall_target}"
+        )
     return settings
 
 

@@ -28,7 +28,9 @@ def test_history_is_in_decision_order_and_counts_skip_withdrawn(session):
     }  # fmt: skip
     assert data["stop_recommended"] is False
     assert data["rule"]["name"] == "buscar" and data["rule"]["recall_target"] == 0.95
-    assert data["interval"]["low"] <= data["estimated_relevant_remaining"] <= data["interval"]["high"]
+    assert (
+        data["interval"]["low"] <= data["estimated_relevant_remaining"] <= data["interval"]["high"]
+    )
 
 
 def test_a_long_irrelevant_tail_recommends_stopping(session):

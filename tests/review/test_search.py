@@ -3,6 +3,8 @@ PostgreSQL tsvector: what is searched, ranking, filters, upkeep by triggers, saf
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 from sqlmodel import select
 
@@ -66,6 +68,11 @@ def test_search_applies_status_gene_and_therapy_filters(session):
     assert ids(session, "emtansine", status="pending") == [esr1.id]
     assert ids(session, "emtansine", gene="ERBB2") == [erbb2.id]
     assert ids(session, "emtansine", therapy_class="her2") == [erbb2.id]
+    esr1.created_at = datetime(2026, 1, 5, 23, 59, tzinfo=UTC)
+    session.add(esr1)
+    session.commit()
+    assert ids(session, "emtansine", until=date(2026, 1, 5)) == [esr1.id]
+    assert ids(session, "emtansine", since=date(2026, 1, 6)) == [erbb2.id]
     with pytest.raises(InvalidDecision, match="status"):
         ids(session, "emtansine", status="bogus")
 

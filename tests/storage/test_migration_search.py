@@ -52,7 +52,7 @@ def _insert_rows_at_0005(engine: sa.Engine) -> None:
                     id=cid, pmid=pmid, gene=gene, status="pending", score=1.0, rule_score=1.0,
                     reasons=[], snippets=snippets, matched_terms={}, mentions=[], agents=[],
                     cell_lines=[], provenance={}, extraction_evidence={}, created_at=T0,
-                    updated_at=T0, version=1, note="old note about elacestrant" if cid == 3 else None,
+                    updated_at=T0, version=1, note="note about elacestrant" if cid == 3 else None,
                 )
             )  # fmt: skip
 

@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import click
@@ -90,7 +91,9 @@ def decision_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--status", type=click.Choice(STATUS_CHOICES), default="pending", show_default=True)
 @click.option("--therapy", help="Only this therapy class (e.g. endocrine).")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 500))
-@click.option("--search", "text", help="Free text over title, abstract, snippets, notes; best first.")
+@click.option(
+    "--search", "text", help="Free text over title, abstract, snippets, notes; best first."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON array instead of a table.")
 @pass_app
 @handle_errors
@@ -111,10 +114,10 @@ def list_(
         evidencewatch review list --search '"Y537S" fulvestrant' --status all
     """
     with session_scope(app.ready_engine()) as session:
-        find = search_page if text else queue
-        extra = {"text": text} if text else {}
-        page = find(session=session, status=status, gene=gene, therapy_class=therapy,
-                    per_page=limit, **extra)  # fmt: skip
+        find = partial(search_page, text=text) if text else queue
+        page = find(
+            session=session, status=status, gene=gene, therapy_class=therapy, per_page=limit
+        )
     rows = [
         {
             "id": i.candidate.id,

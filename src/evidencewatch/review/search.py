@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -88,10 +89,13 @@ class _Filters:
     status: str
     gene: str | None
     therapy_class: str | None
+    since: date | None = None
+    until: date | None = None
 
     def sql(self) -> tuple[str, dict[str, Any]]:
         """Extra WHERE clauses on ``c`` (the candidate), with their bound values."""
-        clauses, params = [], {}
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
         if self.status != "all":
             clauses.append("c.status = :status")
             params["status"] = self.status
@@ -101,6 +105,13 @@ class _Filters:
         if self.therapy_class:
             clauses.append("c.therapy_class = :therapy")
             params["therapy"] = self.therapy_class
+        # Whole UTC days, both ends inclusive, as in the queue's own filter.
+        if self.since is not None:
+            clauses.append("c.created_at >= :since")
+            params["since"] = _day_start(self.since)
+        if self.until is not None:
+            clauses.append("c.created_at < :until")
+            params["until"] = _day_start(self.until + timedelta(days=1))
         return "".join(f" AND {c}" for c in clauses), params
 
 
@@ -128,6 +139,8 @@ def search_ids(
     status: str = "all",
     gene: str | None = None,
     therapy_class: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
     limit: int = MAX_HITS,
 ) -> list[int]:
     """Ids of the candidates matching ``text``, best match first (at most ``limit``).
@@ -141,13 +154,17 @@ def search_ids(
         return []
     dialect = session.get_bind().dialect.name
     source, match, rank, params = _match_sql(dialect, query)
-    extra, filter_params = _Filters(status, gene, therapy_class).sql()
+    extra, filter_params = _Filters(status, gene, therapy_class, since, until).sql()
     sql = (
         f"SELECT c.id FROM {source} WHERE {match}{extra} "
         f"ORDER BY {rank}, c.score DESC, c.id DESC LIMIT :limit"
     )
     bound = {**params, **filter_params, "limit": max(1, min(limit, MAX_HITS))}
-    return [int(row[0]) for row in session.execute(sa.text(sql), bound)]
+    statement = sa.text(sql).bindparams(
+        *(sa.bindparam(name, type_=sa.DateTime(timezone=True)) for name in ("since", "until")
+          if name in bound)
+    )  # fmt: skip
+    return [int(row[0]) for row in session.execute(statement, bound)]
 
 
 def search_page(
@@ -157,6 +174,8 @@ def search_page(
     status: str = "pending",
     gene: str | None = None,
     therapy_class: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
     page: int = 1,
     per_page: int = 50,
 ) -> QueuePage:
@@ -167,8 +186,9 @@ def search_page(
     """
     per_page = min(max(per_page, 1), 500)
     ids = search_ids(
-        session=session, text=text, status=status, gene=gene, therapy_class=therapy_class
-    )
+        session=session, text=text, status=status, gene=gene, therapy_class=therapy_class,
+        since=since, until=until,
+    )  # fmt: skip
     pages = max(1, math.ceil(len(ids) / per_page))
     page = min(max(page, 1), pages)
     shown = ids[(page - 1) * per_page : page * per_page]
@@ -190,3 +210,7 @@ def _items(session: Session, ids: list[int]) -> list[QueueItem]:
     order = {cid: n for n, cid in enumerate(ids)}
     rows = sorted(rows, key=lambda row: order[row[0].id or 0])
     return [QueueItem(c, p, markup or "") for c, p, markup in rows]
+
+
+def _day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -12,12 +13,15 @@ from starlette.responses import Response
 from evidencewatch.core.errors import InvalidDecision
 from evidencewatch.core.vocabulary import THERAPY_CLASSES, UNDECIDED, Status
 from evidencewatch.review import decisions
+from evidencewatch.review.presence import open_by
+from evidencewatch.review.progress import progress
 from evidencewatch.review.queue import gene_counts, queue
 from evidencewatch.review.search import search_page
 from evidencewatch.web.deps import (
     OnDecided,
     Reader,
     SessionDep,
+    SettingsDep,
     SignedInUser,
     flash,
     form,
@@ -39,6 +43,7 @@ def queue_page(
     request: Request,
     session: SessionDep,
     user: Reader,
+    settings: SettingsDep,
     status: str = "pending",
     gene: str = "",
     therapy: str = "",
@@ -58,11 +63,10 @@ def queue_page(
     }
     counts = gene_counts(session=session, status=filters["status"])
     unfiltered = not (filters["gene"] or therapy or since.strip() or until.strip())
-    find, extra = (search_page, {"text": filters["q"]}) if filters["q"] else (queue, {})
+    total = sum(n for _gene, n in counts) if unfiltered else None
+    find = partial(search_page, text=filters["q"]) if filters["q"] else partial(queue, total=total)
     result = find(
         session=session,
-        **extra,
-        **({"total": sum(n for _gene, n in counts)} if unfiltered and not extra else {}),
         status=filters["status"],
         gene=filters["gene"] or None,
         therapy_class=therapy or None,
@@ -87,6 +91,12 @@ def queue_page(
         "gene_url": lambda g: url(gene=g, page=0),
         "return_to": url(page=result.page if result.page > 1 else 0),
         "can_bulk_reject": user is not None and filters["status"] in UNDECIDED,
+        "progress": progress(session=session, recall_target=settings.stop_recall_target).as_json(),
+        "open_by": open_by(
+            session=session,
+            candidate_ids=[i.candidate.id for i in result.items],
+            exclude=user.username if user else None,
+        ),
     }
     return render(request, "web/queue.html", context)
 

@@ -49,9 +49,7 @@ SQLITE_TRIGGERS = {
     + _sqlite_insert("cc.id = NEW.id")
     + "; END",
     "candidate_fts_update": "AFTER UPDATE OF snippets, statement, note, pmid ON candidate BEGIN "
-    "DELETE FROM candidate_fts WHERE rowid = OLD.id; "
-    + _sqlite_insert("cc.id = NEW.id")
-    + "; END",
+    "DELETE FROM candidate_fts WHERE rowid = OLD.id; " + _sqlite_insert("cc.id = NEW.id") + "; END",
     "candidate_fts_delete": "AFTER DELETE ON candidate BEGIN "
     "DELETE FROM candidate_fts WHERE rowid = OLD.id; END",
     "paper_fts_update": "AFTER UPDATE OF title, record ON paper BEGIN "
