@@ -200,3 +200,24 @@ class IntegrityState(enum.StrEnum):
     open = "open"
     confirmed = "confirmed"  # the evidence on the paper is withdrawn
     dismissed = "dismissed"  # kept, with the curator's note
+
+
+# --- Why a candidate ranks where it does: the rule reasons as curators read them -------
+# (matching.scoring writes the codes; the queue's Why column shows these sentences.)
+REASON_LABELS: dict[str, str] = {
+    "gene_mentioned": "Gene named",
+    "gene_in_title": "Gene in the title",
+    "resistance_cue_same_sentence": "Resistance word in the gene's sentence",
+    "sensitivity_cue_same_sentence": "Sensitivity word in the gene's sentence",
+    "therapy_same_sentence": "Therapy in the gene's sentence",
+    "supporting_sentences": "Several supporting sentences",
+    "finding_section": "Found in the results or conclusions",
+    "breast_context": "Breast cancer context",
+    "breast_cell_line_only": "Only a breast-cancer cell line",
+    "no_breast_context": "No breast-cancer context",
+    "review_article": "Review article",
+    "no_primary_data": "No primary data",
+    "retracted": "Retracted",
+    "ambiguous_alias_only": "Only an ambiguous alias",
+    "status_label_only": "Gene only as a status label",
+}
