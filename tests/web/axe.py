@@ -26,7 +26,10 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def _unavailable(why: str) -> None:
-    message = f"axe-core is not available ({why}); prefetch it with: npm pack {AXE_SPEC} --pack-destination {CACHE}"
+    message = (
+        f"axe-core is not available ({why}); prefetch it with: "
+        f"npm pack {AXE_SPEC} --pack-destination {CACHE}"
+    )
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)

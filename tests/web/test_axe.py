@@ -27,7 +27,7 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def digest_id(site: Site) -> int:
+def digest_id(site: Site) -> int:  # noqa: F811
     from evidencewatch.config import load_settings
     from evidencewatch.jobs.digests import digest_job
 
