@@ -251,6 +251,13 @@ SPECS: tuple[SettingSpec, ...] = (
         "When the scheduler checks whether retraining is due (crontab; empty = never).",
     ),
     SettingSpec(
+        "stop_recall_target",
+        "EVIDENCEWATCH_STOP_RECALL_TARGET",
+        float,
+        0.95,
+        "Recall the stopping rule of `review progress` tests for (between 0 and 1).",
+    ),
+    SettingSpec(
         "log_format",
         "EVIDENCEWATCH_LOG_FORMAT",
         str,
@@ -318,6 +325,7 @@ class Settings:
     review_mode: str = "single"
     undo_minutes: int = 10
     retrain_cron: str = "* * * * *"
+    stop_recall_target: float = 0.95
     log_format: str = "text"
     log_level: str = "INFO"
     config_file: str = ""  # where the file settings came from, for `status` and errors
@@ -386,6 +394,10 @@ def load_settings(
     for name in _POSITIVE:
         if not getattr(settings, name) > 0:
             raise ConfigError(f"{name} must be more than 0, not {getattr(settings, name)}")
+    if not 0 < settings.stop_recall_target < 1:
+        raise ConfigError(
+            f"stop_recall_target must lie between 0 and 1, not {settings.stop_recall_target}"
+        )
     return settings
 
 

@@ -28,6 +28,7 @@ from evidencewatch.cli import review_team
 from evidencewatch.cli.candidate_view import detail_json, json_default, print_detail
 from evidencewatch.cli.context import AppContext, handle_errors, pass_app, resolve_actor
 from evidencewatch.cli.review_context import ReviewContext, acting, pass_review
+from evidencewatch.cli.review_progress import progress as progress_command
 from evidencewatch.core.vocabulary import (
     DIRECTIONS,
     EFFECTS,
@@ -40,6 +41,7 @@ from evidencewatch.core.vocabulary import (
 from evidencewatch.review import decisions, team
 from evidencewatch.review.detail import candidate_detail, get_candidate
 from evidencewatch.review.queue import Blind, queue
+from evidencewatch.review.search import search_page
 from evidencewatch.storage.db import session_scope
 from evidencewatch.storage.models import AuditEvent, Candidate
 
@@ -84,6 +86,9 @@ def decision_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--status", type=click.Choice(STATUS_CHOICES), default="pending", show_default=True)
 @click.option("--therapy", help="Only this therapy class (e.g. endocrine).")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 500))
+@click.option(
+    "--search", "text", help="Free text over title, abstract, snippets, notes; best first."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON array instead of a table.")
 @click.option("--as", "actor", help="Dual review: whose votes to leave out (default: $USER).")
 @pass_app
@@ -94,6 +99,7 @@ def list_(
     status: str,
     therapy: str | None,
     limit: int,
+    text: str | None,
     as_json: bool,
     actor: str | None,
 ) -> None:
@@ -102,19 +108,22 @@ def list_(
     \b
     Example:
         evidencewatch review list --gene ESR1 --limit 20
+        evidencewatch review list --search '"Y537S" fulvestrant' --status all
     """
     with session_scope(app.ready_engine()) as session:
         # Dual review: what this curator voted on, and conflicts, are not theirs to decide.
         dual = app.settings.review_mode == ReviewMode.dual
         blind = Blind(acting(session, actor)[0]) if dual else None
-        page = queue(
-            session=session,
-            status=status,
-            gene=gene,
-            therapy_class=therapy,
-            per_page=limit,
-            blind=blind,
-        )
+        if text:  # search ranks by relevance; dual review's blinding is the queue's
+            page = search_page(
+                session=session, text=text, status=status, gene=gene,
+                therapy_class=therapy, per_page=limit,
+            )  # fmt: skip
+        else:
+            page = queue(
+                session=session, status=status, gene=gene, therapy_class=therapy,
+                per_page=limit, blind=blind,
+            )  # fmt: skip
     rows = [
         {
             "id": i.candidate.id,
@@ -319,3 +328,4 @@ def _record_os_user(session: Session, candidate_id: int, os_user: str) -> None:
 
 
 review_team.register(review)
+review.add_command(progress_command)

@@ -250,3 +250,25 @@ SUMMARY_SIDES: tuple[str, ...] = ("supporting", "opposing", "no_association")
 SUMMARY_FORMATS: tuple[str, ...] = ("html", "md", "json")
 # Where an evidence line's text came from.
 TEXT_SOURCES: tuple[str, ...] = ("full_text", "abstract")
+
+
+# --- Why a candidate ranks where it does: the rule reasons as curators read them -------
+# (matching.scoring writes the codes; the queue's Why column shows these sentences.)
+REASON_LABELS: dict[str, str] = {
+    "gene_mentioned": "Gene named",
+    "gene_in_title": "Gene in the title",
+    "resistance_cue_same_sentence": "Resistance word in the gene's sentence",
+    "sensitivity_cue_same_sentence": "Sensitivity word in the gene's sentence",
+    "therapy_same_sentence": "Therapy in the gene's sentence",
+    "supporting_sentences": "Several supporting sentences",
+    "finding_section": "Found in the results or conclusions",
+    "breast_context": "Breast cancer context",
+    "breast_cell_line_only": "Only a breast-cancer cell line",
+    "no_breast_context": "No breast-cancer context",
+    "review_article": "Review article",
+    "no_primary_data": "No primary data",
+    "retracted": "Retracted",
+    "ambiguous_alias_only": "Only an ambiguous alias",
+    "status_label_only": "Gene only as a status label",
+    "cites_seed_or_accepted": "Cites a seed-cited or accepted paper",
+}

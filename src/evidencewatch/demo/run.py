@@ -23,7 +23,7 @@ from evidencewatch.ingest.seed import load_findings
 from evidencewatch.jobs.digests import digest_job
 from evidencewatch.review.queue import QUEUE_ORDER
 from evidencewatch.storage.db import init_db, make_engine, session_scope
-from evidencewatch.storage.models import Candidate, Paper
+from evidencewatch.storage.models import Candidate, Paper, User
 from evidencewatch.testing.fake_eutils import FakeEutils, FakeRecord, records_from_xml
 from evidencewatch.testing.vocabulary import query_vocabulary
 from evidencewatch.watch.seedfiles import load_findings as read_findings
@@ -75,7 +75,10 @@ def run_demo(
         mail=False,
         now=datetime.combine(today, time(12), tzinfo=UTC),
     )
-    _print_next_steps(digest.id, digest.files, db=f"sqlite:///{db_path}", port=port, echo=echo)
+    _print_next_steps(
+        digest.id, digest.files, db=f"sqlite:///{db_path}", port=port, echo=echo,
+        has_curator=_has_user(engine, "curator"),
+    )  # fmt: skip
     if serve:
         _serve(settings, engine, port=port, echo=echo)
     return settings
@@ -124,7 +127,13 @@ def _scan(
 
 
 def _print_next_steps(
-    digest_id: int | None, files: list[str], *, db: str, port: int, echo: Callable[[str], None]
+    digest_id: int | None,
+    files: list[str],
+    *,
+    db: str,
+    port: int,
+    echo: Callable[[str], None],
+    has_curator: bool = False,
 ) -> None:
     # Name the command as it was run (e.g. .venv/bin/evidencewatch), so the lines can be pasted.
     exe = sys.argv[0] if Path(sys.argv[0]).name == "evidencewatch" else "evidencewatch"
@@ -132,11 +141,25 @@ def _print_next_steps(
     echo("")
     echo(f"Digest {digest_id} written: " + ", ".join(files))
     echo("")
-    echo("Next:")
-    echo(f"  review queue (CLI): {exe} --db {db} review list")
-    echo(f"  sign-in account:    {exe} --db {db} user add curator --role curator")
-    echo(f"  review app:         {exe} --db {db} serve --port {port}   ->  {url}")
-    echo(f"  export:             {exe} --db {db} export --format csv")
+    echo("Next (set the database once, so the commands below need no --db):")
+    echo(f"  export EVIDENCEWATCH_DATABASE_URL={db}")
+    echo(f"  review queue (CLI): {exe} review list")
+    if has_curator:
+        echo("  sign-in account:    'curator' exists already; sign in as it, or add another:")
+        echo(f"                      {exe} user add NAME --role curator")
+    else:
+        echo(f"  sign-in account:    {exe} user add curator --role curator")
+    echo(
+        f"                      (scripts: printf '%s\\n' \"$PW\" | {exe} user add NAME "
+        "--role curator --password-stdin)"
+    )
+    echo(f"  review app:         {exe} serve --port {port}   ->  {url}")
+    echo(f"  export:             {exe} export --format csv")
+
+
+def _has_user(engine: Engine, name: str) -> bool:
+    with session_scope(engine) as session:
+        return session.exec(select(User).where(User.username == name)).first() is not None
 
 
 def _serve(settings: Settings, engine: Engine, *, port: int, echo: Callable[[str], None]) -> None:
@@ -157,8 +180,11 @@ def _print_queue(engine: Engine, echo: Callable[[str], None]) -> None:
         ).all()
     echo("")
     echo(f"Review queue ({len(rows)} candidates, best first):")
-    echo(f"  {'score':>5}  {'gene':<8} {'PMID':<9} {'therapy':<13} title")
+    echo(f"  {'score':>5}  {'gene':<8} {'PMID':<9} {'status':<9} {'therapy':<13} title")
     for cand, paper in rows:
         title = paper.title if len(paper.title) <= 70 else paper.title[:67] + "..."
         therapy = cand.therapy_class or "-"
-        echo(f"  {cand.score:5.1f}  {cand.gene:<8} {cand.pmid:<9} {therapy:<13} {title}")
+        echo(
+            f"  {cand.score:5.1f}  {cand.gene:<8} {cand.pmid:<9} {cand.status:<9} {therapy:<13} "
+            f"{title}"
+        )

@@ -20,7 +20,7 @@ from sqlalchemy import orm
 from sqlmodel import Session, col, func, select
 
 from evidencewatch.core.errors import InvalidDecision
-from evidencewatch.core.vocabulary import QUEUE_STATUSES, UNDECIDED, Status
+from evidencewatch.core.vocabulary import QUEUE_STATUSES, REASON_LABELS, UNDECIDED, Status
 from evidencewatch.storage.models import Candidate, Paper
 from evidencewatch.storage.votes import ReviewVote
 
@@ -87,8 +87,9 @@ class QueueItem:
         if not reasons:
             return ""
         best = max(reasons, key=lambda r: abs(float(r.get("weight") or 0)))
-        detail = str(best.get("detail") or "")
-        return f"{best.get('feature', '')}: {detail}" if detail else str(best.get("feature", ""))
+        detail, feature = str(best.get("detail") or ""), str(best.get("feature", ""))
+        label = REASON_LABELS.get(feature, feature)  # a sentence, not the internal code
+        return f"{label}: {detail}" if detail else label
 
 
 @dataclass(frozen=True, slots=True)

@@ -276,3 +276,17 @@ class IntegrityNotice(SQLModel, table=True):
     resolved_by: str | None = None
     resolved_at: datetime | None = Field(default=None, sa_column=_tz_column())
     note: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+
+
+class CandidatePresence(SQLModel, table=True):
+    """Who has a candidate's page open, and since when: the queue's "open by alice".
+
+    One row per (candidate, user), refreshed each time the page is opened; rows older
+    than the presence window are ignored by readers and pruned by writers.
+    """
+
+    __tablename__ = "candidate_presence"
+
+    candidate_id: int = Field(primary_key=True)
+    username: str = Field(sa_column=sa.Column(sa.String(80), primary_key=True))
+    opened_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False, index=True))

@@ -36,7 +36,7 @@ from evidencewatch.web import deps
 from evidencewatch.web.drafts import DraftStore
 from evidencewatch.web.hashing import HashingPool
 from evidencewatch.web.limits import BodyLimitMiddleware
-from evidencewatch.web.routes import auth, candidates, queue, summary, team
+from evidencewatch.web.routes import auth, candidates, navigation, queue, summary, team
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -110,7 +110,14 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     checked = [Depends(deps.request_context)]
-    for router in (auth.router, queue.router, candidates.router, team.router, summary.router):
+    for router in (
+        auth.router,
+        queue.router,
+        navigation.router,
+        candidates.router,
+        team.router,
+        summary.router,
+    ):
         app.include_router(router, dependencies=checked)
     digests = _optional_routes("evidencewatch.web.routes.digests")
     if digests is not None:  # the digest pages follow read_requires_login too

@@ -33,6 +33,7 @@ from evidencewatch.core.vocabulary import (
 )
 from evidencewatch.review import decisions, team
 from evidencewatch.review.detail import CandidateDetail, candidate_detail, get_candidate
+from evidencewatch.review.presence import mark_open
 from evidencewatch.review.queue import Blind, next_pending
 from evidencewatch.storage.models import Candidate, User
 from evidencewatch.web.deps import (
@@ -75,6 +76,9 @@ def candidate_page(
 ) -> Response:
     detail = candidate_detail(session=session, candidate_id=candidate_id)
     draft = take_draft(request, candidate_id, user.id if user is not None else None)
+    if user is not None:  # the queue shows "open by <user>" to the others
+        mark_open(session=session, candidate_id=candidate_id, username=user.username)
+        session.commit()
     context = _page(request, session, detail, user, settings, draft=draft)
     return render(request, "web/candidate.html", context)
 

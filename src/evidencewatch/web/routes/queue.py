@@ -17,7 +17,10 @@ from evidencewatch.core.vocabulary import THERAPY_CLASSES, UNDECIDED, ReviewMode
 from evidencewatch.review import team
 from evidencewatch.review.conflicts import count_conflicts
 from evidencewatch.review.paper_queue import paper_queue
+from evidencewatch.review.presence import open_by
+from evidencewatch.review.progress import progress
 from evidencewatch.review.queue import Blind, gene_counts, queue
+from evidencewatch.review.search import search_page
 from evidencewatch.storage.models import Candidate, User
 from evidencewatch.web.deps import (
     OnDecided,
@@ -56,6 +59,7 @@ def queue_page(
     until: str = "",
     view: str = "papers",
     page: int = 1,
+    q: str = "",
 ) -> Response:
     """Papers (or candidates) best first, with filters and the count of each gene."""
     filters = {
@@ -64,7 +68,9 @@ def queue_page(
         "therapy": therapy,
         "since": since,
         "until": until,
-        "view": view if view in VIEWS else "papers",
+        # Search hits are candidates, ranked by relevance: they show one row each.
+        "view": "candidates" if q.strip() else view if view in VIEWS else "papers",
+        "q": q.strip()[:500],
     }
     dual = settings.review_mode == ReviewMode.dual
     blind = Blind(user.username if user is not None else None) if dual else None
@@ -95,6 +101,12 @@ def queue_page(
         "dual": dual,
         "conflict_count": count_conflicts(session=session) if dual else 0,
         "undo_offer": take_undo_offer(request),
+        "progress": progress(session=session, recall_target=settings.stop_recall_target).as_json(),
+        "open_by": open_by(
+            session=session,
+            candidate_ids=[i.candidate.id for i in result.items],
+            exclude=user.username if user else None,
+        ),
     }
     return render(request, "web/queue.html", context)
 
@@ -124,6 +136,9 @@ def _fetch(
         or filters["until"].strip()
     )
     total = sum(n for _gene, n in counts) if unfiltered else None
+    if filters["q"]:  # hits one by one, best match first (dual review's blinding is the queue's)
+        del chosen["blind"]
+        return search_page(text=filters["q"], **chosen)
     if filters["view"] == "papers":
         return paper_queue(candidates=total, **chosen)
     return queue(total=total, **chosen)

@@ -52,8 +52,40 @@
     return true;
   }
 
+  // --- candidate: A/R/D decide at once when that form is complete -----------------------
+  // (the statement for accept, the reason for reject; defer needs nothing). When it is
+  // not complete, the first missing field takes the focus and says what it needs.
+  function decide(key) {
+    var form = document.querySelector('form[data-shortcut-form="' + key + '"]');
+    if (!form) return false;
+    if (!form.checkValidity()) {
+      var missing = form.querySelector(":invalid");
+      if (missing) { missing.focus(); if (missing.reportValidity) missing.reportValidity(); }
+      return true;
+    }
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+    return true;
+  }
+
+  // j/k/n on a candidate page: next/previous pending candidate, n skips without deciding.
+  var candidatePath = /^\/candidates\/(\d+)\/?$/.exec(window.location.pathname);
+  function goCandidate(where) {
+    if (!candidatePath) return false;
+    window.location.href = "/candidates/" + candidatePath[1] + "/" + where;
+    return true;
+  }
+
   document.addEventListener("keydown", function (event) {
     var el = event.target;
+    // Enter on a complete decision form's select (the reject reason) decides too.
+    if (event.key === "Enter" && !event.ctrlKey && !event.metaKey && el && el.tagName === "SELECT") {
+      var own = el.closest ? el.closest("form[data-shortcut-form]") : null;
+      if (own && own.checkValidity()) {
+        event.preventDefault();
+        if (own.requestSubmit) own.requestSubmit(); else own.submit();
+        return;
+      }
+    }
     // Ctrl/Cmd+Enter submits the decision form the focus is in.
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       var form = el && el.closest ? el.closest("form[data-shortcut-form]") : null;
@@ -73,8 +105,14 @@
     var handled = true;
     switch (event.key) {
       case "?": toggleHelp(); break;
-      case "j": if (rows.length) select(current + 1); else handled = false; break;
-      case "k": if (rows.length) select(current < 0 ? 0 : current - 1); else handled = false; break;
+      case "j": if (rows.length) select(current + 1); else handled = goCandidate("next"); break;
+      case "k": if (rows.length) select(current < 0 ? 0 : current - 1); else handled = goCandidate("previous"); break;
+      case "n": handled = goCandidate("next"); break;
+      case "A": case "R": case "D": handled = decide(event.key.toLowerCase()); break;
+      case "/":
+        var search = document.getElementById("queue-search");
+        if (search) search.focus(); else handled = false;
+        break;
       case "o": if (current >= 0) open(); else handled = false; break;
       case "Enter":
         // Enter on a link or button keeps its own meaning.

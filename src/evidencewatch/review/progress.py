@@ -1,0 +1,107 @@
+"""How far screening has got and whether it may stop: counts from the database, the
+rules from :mod:`evidencewatch.review.stopping`.
+
+Screened means decided: accepted (relevant) or rejected. Pending and deferred
+candidates remain; withdrawn ones (the paper left PubMed before anyone decided) are
+neither. The screening order the rules read is the order of the decisions
+(``decided_at``), which on this queue is the ranked order curators worked in.
+
+Service functions take a keyword-only ``session`` and never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from evidencewatch.core.vocabulary import UNDECIDED, Status
+from evidencewatch.review import stopping
+from evidencewatch.storage.models import Candidate
+
+CONFIDENCE = 0.95
+ASSUMPTIONS = (
+    "buscar treats the most recently screened candidates as a random sample of those "
+    "unscreened when that sample began; on a queue ranked best first that sample holds "
+    "more relevant candidates than the rest, so the test errs towards screening on.",
+    "Relevant means accepted; rejected counts as screened and not relevant; pending and "
+    "deferred count as remaining.",
+    "The estimate of relevant candidates remaining applies the rate of the last "
+    f"{stopping.WINDOW} decisions to what remains (Clopper-Pearson interval): on a ranked "
+    "queue it errs high.",
+    "New candidates from later scans enlarge what remains; the recommendation is for "
+    "the queue as it stands.",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    screened: int
+    remaining: int
+    relevant_found: int
+    estimate: stopping.RemainingEstimate
+    buscar: stopping.BuscarResult
+    safe: stopping.SafeResult
+
+    @property
+    def stop_recommended(self) -> bool:
+        return self.remaining == 0 or (self.screened > 0 and self.buscar.stop)
+
+    def as_json(self) -> dict[str, Any]:
+        est = self.estimate
+        return {
+            "screened": self.screened,
+            "remaining": self.remaining,
+            "relevant_found": self.relevant_found,
+            "estimated_relevant_remaining": None if est.window == 0 else round(est.estimate, 1),
+            "interval": {"low": round(est.low, 1), "high": round(est.high, 1), "level": est.level},
+            "stop_recommended": self.stop_recommended,
+            "rule": {
+                "name": stopping.BUSCAR,
+                "citation": "Callaghan & Müller-Hansen 2020, Syst Rev 9:273, "
+                "doi:10.1186/s13643-020-01521-4",
+                "recall_target": self.buscar.recall_target,
+                "confidence": self.buscar.confidence,
+                "p_value": round(self.buscar.p_value, 4),
+                "assumptions": list(ASSUMPTIONS),
+                "safe_heuristic": {
+                    "citation": "Boetje & van de Schoot 2024, doi:10.1186/s13643-024-02502-7",
+                    "irrelevant_run": self.safe.run,
+                    "run_needed": self.safe.run_needed,
+                    "screened_fraction": round(self.safe.screened_fraction, 4),
+                    "stop": self.safe.stop,
+                },
+            },
+        }
+
+
+def screening_history(*, session: Session) -> list[bool]:
+    """Relevance of each decided candidate, in the order the decisions were made."""
+    rows = session.exec(
+        select(Candidate.status)
+        .where(col(Candidate.status).in_((Status.accepted.value, Status.rejected.value)))
+        .order_by(col(Candidate.decided_at).asc(), col(Candidate.id).asc())
+    ).all()
+    return [status == Status.accepted.value for status in rows]
+
+
+def progress(*, session: Session, recall_target: float = 0.95) -> Progress:
+    """Screened, remaining, found, the estimate of what is left, and the stop rules."""
+    history = screening_history(session=session)
+    remaining = int(
+        session.exec(
+            select(func.count()).select_from(Candidate).where(col(Candidate.status).in_(UNDECIDED))
+        ).one()
+    )
+    total = len(history) + remaining
+    return Progress(
+        screened=len(history),
+        remaining=remaining,
+        relevant_found=sum(history),
+        estimate=stopping.estimate_remaining(history, total, level=CONFIDENCE),
+        buscar=stopping.buscar_p_value(
+            history, total, recall_target=recall_target, confidence=CONFIDENCE
+        ),
+        safe=stopping.safe_heuristic(history, total),
+    )
