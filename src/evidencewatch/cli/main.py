@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from evidencewatch.cli import backup, digest, ops, quality, review, serve
+from evidencewatch.cli import backup, digest, integrity, ops, quality, review, serve
 from evidencewatch.cli.context import AppContext, handle_errors, parse_date, pass_app
 from evidencewatch.config import load_settings
 from evidencewatch.core.errors import EvidenceWatchError
@@ -274,5 +274,6 @@ for _command in (
     backup.backup,
     quality.rank,
     quality.eval_,
+    integrity.recheck,
 ):
     cli.add_command(_command)

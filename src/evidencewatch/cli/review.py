@@ -21,6 +21,7 @@ from typing import Any
 import click
 from sqlmodel import Session
 
+from evidencewatch.cli import integrity
 from evidencewatch.cli.candidate_view import detail_json, json_default, print_detail
 from evidencewatch.cli.context import AppContext, handle_errors, pass_app
 from evidencewatch.core.vocabulary import (
@@ -292,3 +293,6 @@ def _decide(
             f"{candidate.pmid}) as {name}; now version {candidate.version}"
         )
     click.echo(summary)
+
+
+review.add_command(integrity.integrity)

@@ -200,3 +200,30 @@ class IntegrityState(enum.StrEnum):
     open = "open"
     confirmed = "confirmed"  # the evidence on the paper is withdrawn
     dismissed = "dismissed"  # kept, with the curator's note
+
+
+# --- The integrity watch: what its audit events are called, and the notices' labels.
+
+
+class IntegrityAction(enum.StrEnum):
+    """Audit-event actions of the integrity watch (a confirmed notice withdraws: "withdrawn")."""
+
+    flagged = "integrity_flagged"  # a notice now touches the candidate's paper
+    dismissed = "integrity_dismissed"  # a curator kept the evidence, with a note
+
+
+INTEGRITY_KIND_LABELS: dict[str, str] = {
+    IntegrityKind.retracted: "Retracted",
+    IntegrityKind.concern: "Expression of concern",
+    IntegrityKind.erratum: "Erratum",
+    IntegrityKind.updated: "Updated or replaced",
+    IntegrityKind.deleted: "Deleted from PubMed",
+    IntegrityKind.revised: "Record revised",
+}
+# CommentsCorrections RefType -> the notice it is (RetractionIn, with the publication type).
+INTEGRITY_REF_TYPES: dict[str, IntegrityKind] = {
+    "RetractionIn": IntegrityKind.retracted,
+    "ExpressionOfConcernIn": IntegrityKind.concern,
+    "ErratumIn": IntegrityKind.erratum,
+    "UpdateIn": IntegrityKind.updated,
+}

@@ -27,6 +27,7 @@ __all__ = [
     "DIGEST_FUNC",
     "JOBSTORE_TABLE",
     "JOB_SPECS",
+    "RECHECK_FUNC",
     "SCAN_FUNC",
     "JobSpec",
     "ScheduledJob",
@@ -38,6 +39,8 @@ __all__ = [
 JOBSTORE_TABLE = "apscheduler_jobs"
 SCAN_FUNC = "evidencewatch.scheduler:run_scheduled_scan"
 DIGEST_FUNC = "evidencewatch.scheduler:run_scheduled_digest"
+# Lives with its job (jobs/recheck.py), importable for as long as stored rows name it.
+RECHECK_FUNC = "evidencewatch.jobs.recheck:run_scheduled_recheck"
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class JobSpec:
 JOB_SPECS: tuple[JobSpec, ...] = (
     JobSpec("scan", "scan_cron", SCAN_FUNC, "scan PubMed"),
     JobSpec("digest", "digest_cron", DIGEST_FUNC, "write the digest"),
+    JobSpec("recheck", "recheck_cron", RECHECK_FUNC, "recheck the evidence's papers"),
 )
 
 
@@ -123,7 +127,8 @@ def cron_trigger(expr: str, *, timezone: str, setting: str = "cron") -> CronTrig
 
 
 def default_jobs(settings: Settings, *, config_file: str = "") -> dict[str, ScheduledJob]:
-    """The scan and the digest on ``scan_cron``/``digest_cron``; an empty setting disables one."""
+    """Scan, digest and recheck on ``scan_cron``/``digest_cron``/``recheck_cron``; an empty
+    setting disables one."""
     args = (config_file,)
     jobs: dict[str, ScheduledJob] = {}
     for spec in JOB_SPECS:
