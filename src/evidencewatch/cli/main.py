@@ -231,7 +231,7 @@ def export(app: AppContext, fmt: str, status: str, output: Any) -> None:
         if fmt == "ris":
             n = exporting.write_ris(pairs, output)
         else:
-            rows = (exporting.candidate_row(c, p) for c, p in pairs)
+            rows = exporting.export_rows(session=session, pairs=pairs)
             writer = exporting.write_jsonl if fmt == "jsonl" else exporting.write_csv
             n = writer(rows, output)
     click.echo(f"exported {n} {'papers' if fmt == 'ris' else 'candidates'}", err=True)

@@ -44,6 +44,7 @@ __all__ = [
     "flag_notices",
     "flag_records",
     "flag_revised",
+    "notice_json",
     "notices_by_pmid",
     "notices_in",
     "record_hash",
@@ -209,6 +210,21 @@ def notices_by_pmid(*, session: Session, pmids: Iterable[int]) -> dict[int, list
         for row in rows:
             out.setdefault(row.pmid, []).append(row)
     return out
+
+
+def notice_json(notice: IntegrityNotice) -> dict[str, Any]:
+    """A notice as JSON-ready data: what exports, ``review show`` and the CLI list print."""
+    return {
+        "id": notice.id,
+        "kind": notice.kind,
+        "notice_pmid": notice.notice_pmid,
+        "notice_date": notice.notice_date.isoformat() if notice.notice_date else None,
+        "detected_at": notice.detected_at.isoformat(),
+        "state": notice.state,
+        "detail": notice.detail,
+        "resolved_by": notice.resolved_by,
+        "note": notice.note,
+    }
 
 
 def _known_keys(

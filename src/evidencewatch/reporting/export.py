@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from sqlmodel import Session, col, select
 
+from evidencewatch.ingest.integrity import notice_json, notices_by_pmid
 from evidencewatch.pubmed.links import pubmed_url
 from evidencewatch.review.queue import QUEUE_ORDER
 from evidencewatch.storage.models import Candidate, Paper
@@ -52,6 +53,7 @@ EXPORT_FIELDS = (
     "snippets",
     "reasons",
     "retracted",
+    "integrity",
 )
 # First characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -74,7 +76,35 @@ def iter_candidates(
         offset += batch
 
 
-def candidate_row(candidate: Candidate, paper: Paper) -> dict[str, Any]:
+def export_rows(
+    *, session: Session, pairs: Iterator[tuple[Candidate, Paper]], batch: int = 1000
+) -> Iterator[dict[str, Any]]:
+    """Each pair's row with its paper's integrity notices, looked up ``batch`` pairs at a time."""
+    chunk: list[tuple[Candidate, Paper]] = []
+    for pair in pairs:
+        chunk.append(pair)
+        if len(chunk) >= batch:
+            yield from _rows_with_notices(session, chunk)
+            chunk = []
+    yield from _rows_with_notices(session, chunk)
+
+
+def _rows_with_notices(
+    session: Session, chunk: list[tuple[Candidate, Paper]]
+) -> Iterator[dict[str, Any]]:
+    if not chunk:
+        return
+    notices = notices_by_pmid(session=session, pmids=[p.pmid for _c, p in chunk])
+    for candidate, paper in chunk:
+        yield candidate_row(
+            candidate, paper, integrity=[notice_json(n) for n in notices.get(paper.pmid, [])]
+        )
+
+
+def candidate_row(
+    candidate: Candidate, paper: Paper, *, integrity: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """One export row; ``integrity`` lists the paper's notices (retraction, erratum...)."""
     return {
         "id": candidate.id,
         "pmid": candidate.pmid,
@@ -106,6 +136,7 @@ def candidate_row(candidate: Candidate, paper: Paper) -> dict[str, Any]:
         "snippets": [s["text"] for s in candidate.snippets],
         "reasons": candidate.reasons,
         "retracted": paper.is_retracted,
+        "integrity": integrity or [],
     }
 
 

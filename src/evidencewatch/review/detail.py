@@ -12,10 +12,17 @@ from sqlmodel import Session, col, select
 
 from evidencewatch.core.errors import NotFound
 from evidencewatch.core.vocabulary import Status
+from evidencewatch.ingest.integrity import notices_by_pmid
 from evidencewatch.pubmed.records import PubmedRecord
 from evidencewatch.review.contradictions import Contradiction, find_contradictions
 from evidencewatch.review.queue import QUEUE_ORDER
-from evidencewatch.storage.models import AuditEvent, Candidate, Paper, SeedFindingRow
+from evidencewatch.storage.models import (
+    AuditEvent,
+    Candidate,
+    IntegrityNotice,
+    Paper,
+    SeedFindingRow,
+)
 
 
 @dataclass(slots=True)
@@ -27,6 +34,7 @@ class CandidateDetail:
     seed_findings: list[SeedFindingRow] = field(default_factory=list)
     history: list[AuditEvent] = field(default_factory=list)
     contradictions: list[Contradiction] = field(default_factory=list)
+    integrity: list[IntegrityNotice] = field(default_factory=list)  # the paper's notices
 
     @property
     def accepted_siblings(self) -> list[Candidate]:
@@ -68,6 +76,7 @@ def candidate_detail(*, session: Session, candidate_id: int) -> CandidateDetail:
         seed_findings=findings,
         history=history(session=session, candidate_id=candidate_id),
         contradictions=find_contradictions(session=session, candidates=[candidate]),
+        integrity=notices_by_pmid(session=session, pmids=[candidate.pmid]).get(candidate.pmid, []),
     )
 
 

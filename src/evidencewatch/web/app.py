@@ -34,7 +34,7 @@ from evidencewatch.storage.db import ensure_current, make_engine
 from evidencewatch.web import deps
 from evidencewatch.web.drafts import DraftStore
 from evidencewatch.web.limits import BodyLimitMiddleware
-from evidencewatch.web.routes import auth, candidates, queue
+from evidencewatch.web.routes import auth, candidates, integrity, queue
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -92,6 +92,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     checked = [Depends(deps.request_context)]
     for router in (auth.router, queue.router, candidates.router):
         app.include_router(router, dependencies=checked)
+    app.include_router(integrity.router, dependencies=checked)
     digests = _optional_routes("evidencewatch.web.routes.digests")
     if digests is not None:  # the digest pages follow read_requires_login too
         app.include_router(digests.router, dependencies=[*checked, Depends(deps.require_reader)])

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from evidencewatch.reporting import charts
+from evidencewatch.reporting.digest.notices import NoticeView
 from evidencewatch.review.contradictions import CitationLink, Contradiction, stance
 
 THERAPY_ORDER = ("chemotherapy", "radiotherapy", "endocrine", "anti-HER2")
@@ -143,6 +144,7 @@ class DigestData:
     chart: charts.WeeklySeries
     seeds_loaded: int
     general_seeds: tuple[SeedView, ...] = ()  # seed findings that name no gene
+    notices: tuple[NoticeView, ...] = ()  # integrity notices: open, or found in the period
 
     @property
     def title(self) -> str:
@@ -185,5 +187,6 @@ class DigestData:
             "oldest_pending_days": self.backlog.oldest_days,
             "contradictions": len(self.contradictions),
             "integrity": [p.pmid for p in self.integrity],
+            "integrity_notices": [n.id for n in self.notices],
             "rejected": {code: n for code, _label, n in self.rejections},
         }
