@@ -8,7 +8,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from evidencewatch.cli.main import cli
 from evidencewatch.storage.models import AuditEvent, Candidate, IntegrityNotice
