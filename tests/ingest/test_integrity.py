@@ -108,3 +108,24 @@ def test_an_imported_file_with_a_retracted_paper_flags_it_the_same_way(
 def test_the_record_hash_is_stable_across_key_order():
     assert record_hash({"a": 1, "b": [1, 2]}) == record_hash({"b": [1, 2], "a": 1})
     assert record_hash({"a": 1}) != record_hash({"a": 2})
+
+
+def test_a_delete_citation_leaves_accepted_evidence_accepted_with_an_open_deleted_notice(
+    session: Session, matcher
+):
+    from evidencewatch.ingest.store import apply_deletions
+
+    record = parsed(make_record(42_000_020, crdt=D, title="SLC7A5 and doxorubicin", abstract=TEXT))
+    save_records(session=session, records=[record], matcher=matcher, source="scan:3")
+    cand = session.exec(select(Candidate).where(Candidate.pmid == record.pmid)).one()
+    cand.status = "accepted"
+    session.add(cand)
+    assert apply_deletions(session=session, pmids=[record.pmid, 1], actor="import:u.xml") == 1
+    [notice] = session.exec(select(IntegrityNotice)).all()
+    assert (notice.pmid, notice.kind, notice.state, notice.detected_by) == (
+        record.pmid,
+        "deleted",
+        "open",
+        "import:u.xml",
+    )
+    assert cand.status == "accepted"

@@ -140,16 +140,22 @@ def flag_notices(
 
 
 def flag_deleted(
-    *, session: Session, pmids: Iterable[int], detected_by: str, actor: str = "system"
+    *,
+    session: Session,
+    pmids: Iterable[int],
+    detected_by: str,
+    actor: str = "system",
+    detail: str = "efetch no longer serves it; ESearch [uid] knows nothing of it",
 ) -> list[IntegrityNotice]:
-    """A notice for each PMID efetch no longer serves and ESearch no longer knows."""
+    """A "deleted" notice for each PMID PubMed no longer has (efetch and ESearch, or a
+    DeleteCitation)."""
     found = {
         int(p): [
             NoticeFound(
                 IntegrityKind.deleted.value,
                 0,
                 utcnow().date(),
-                "efetch no longer serves it; ESearch [uid] knows nothing of it",
+                detail,
             )
         ]
         for p in pmids

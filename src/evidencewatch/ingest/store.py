@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from evidencewatch.core.timeutil import utcnow
 from evidencewatch.core.vocabulary import EXTRACTED_FIELDS, Status
-from evidencewatch.ingest.integrity import flag_records
+from evidencewatch.ingest.integrity import flag_deleted, flag_records
 from evidencewatch.pubmed.records import PubmedRecord
 from evidencewatch.storage.models import AuditEvent, Candidate, Paper
 from evidencewatch.storage.sql import chunked
@@ -222,9 +222,10 @@ def apply_deletions(*, session: Session, pmids: Iterable[int], actor: str = "sys
     """Mark stored papers deleted from PubMed; withdraw their undecided candidates.
 
     Decided candidates keep their decision (nothing a curator did is lost);
-    the paper's ``deleted_at`` shows on them instead.
+    the paper's ``deleted_at`` shows on them instead, and a "deleted" integrity
+    notice waits for a curator to confirm or dismiss.
     """
-    deleted = 0
+    deleted: list[int] = []
     for chunk in chunked(list(dict.fromkeys(pmids))):
         papers = session.exec(select(Paper).where(col(Paper.pmid).in_(chunk))).all()
         for paper in papers:
@@ -232,7 +233,7 @@ def apply_deletions(*, session: Session, pmids: Iterable[int], actor: str = "sys
                 continue
             paper.deleted_at = utcnow()
             session.add(paper)
-            deleted += 1
+            deleted.append(paper.pmid)
             pending = session.exec(
                 select(Candidate).where(
                     Candidate.pmid == paper.pmid,
@@ -255,5 +256,13 @@ def apply_deletions(*, session: Session, pmids: Iterable[int], actor: str = "sys
                 cand.version += 1
                 cand.updated_at = utcnow()
                 session.add(cand)
+    # Accepted evidence keeps its decision: a "deleted" notice asks a curator to answer.
+    flag_deleted(
+        session=session,
+        pmids=deleted,
+        detected_by=actor,
+        actor=actor,
+        detail="a DeleteCitation names it",
+    )
     session.flush()
-    return deleted
+    return len(deleted)
