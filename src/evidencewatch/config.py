@@ -157,6 +157,13 @@ SPECS: tuple[SettingSpec, ...] = (
         "When the scheduler writes the digest (crontab syntax).",
     ),
     SettingSpec(
+        "recheck_cron",
+        "EVIDENCEWATCH_RECHECK_CRON",
+        str,
+        "0 5 * * sun",
+        "When the scheduler rechecks the evidence's papers for retractions (crontab syntax).",
+    ),
+    SettingSpec(
         "digest_period_days",
         "EVIDENCEWATCH_DIGEST_PERIOD_DAYS",
         int,
@@ -301,6 +308,7 @@ class Settings:
     timezone: str = "UTC"
     scan_cron: str = "0 6 * * *"
     digest_cron: str = "0 7 * * mon"
+    recheck_cron: str = "0 5 * * sun"
     digest_period_days: int = 7
     digest_dir: str = "./digests"
     summary_dir: str = "./summaries"

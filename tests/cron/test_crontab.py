@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 import evidencewatch
 from evidencewatch.storage.db import init_db, make_engine
-from evidencewatch.storage.models import Scan
+from evidencewatch.storage.models import Candidate, Scan
 
 REPO = Path(__file__).resolve().parents[2]
 CRONTAB = REPO / "cron" / "evidencewatch.crontab"
@@ -44,7 +44,7 @@ def documented_env_file() -> str:
 @dataclass
 class Crontab:
     variables: dict[str, str]
-    commands: dict[str, str]  # "scan"/"digest" -> the command part of its line
+    commands: dict[str, str]  # "scan"/"digest"/"recheck" -> the command part of its line
 
 
 def crontab() -> Crontab:
@@ -58,7 +58,12 @@ def crontab() -> Crontab:
             variables[name] = value
             continue
         command = line.split(maxsplit=5)[5]
-        commands["digest" if "--once digest" in command else "scan"] = command
+        if "--once digest" in command:
+            commands["digest"] = command
+        elif "evidencewatch recheck" in command:
+            commands["recheck"] = command
+        else:
+            commands["scan"] = command
     return Crontab(variables, commands)
 
 
@@ -151,6 +156,7 @@ def test_the_documented_env_file_loads_under_bin_sh_as_systemd_reads_it(install:
     assert {k: exported.get(k) for k in expected} == expected
     assert exported["EVIDENCEWATCH_SCAN_CRON"] == "0 6 * * *"
     assert exported["EVIDENCEWATCH_DIGEST_CRON"] == "0 7 * * mon"
+    assert exported["EVIDENCEWATCH_RECHECK_CRON"] == "0 5 * * sun"
 
 
 def test_the_crontab_never_discards_cron_mail():
@@ -195,6 +201,45 @@ def test_the_documented_digest_line_writes_the_digest_under_bin_sh(configured):
     assert result.returncode == 0, (result.stdout, install.log("digest.log"))
     assert result.stdout == ""
     assert any((install.paths["/var/lib/evidencewatch"] / "digests").iterdir())
+
+
+def test_the_crontab_has_one_line_per_job_on_the_documented_times():
+    lines = {
+        name: line.split(maxsplit=5)[:5]
+        for line in CRONTAB.read_text().splitlines()
+        if line.strip() and not line.startswith("#") and not re.match(r"^[A-Z_]+=", line)
+        for name, command in crontab().commands.items()
+        if line.endswith(command)
+    }
+    assert lines == {
+        "scan": ["0", "6", "*", "*", "*"],
+        "digest": ["0", "7", "*", "*", "mon"],
+        "recheck": ["0", "5", "*", "*", "sun"],
+    }
+
+
+def test_the_documented_recheck_line_rechecks_the_scanned_papers_under_bin_sh(configured):
+    install, engine = configured
+    assert install.run(crontab().commands["scan"]).returncode == 0, install.log("scan.log")
+    result = install.run(crontab().commands["recheck"])
+    assert result.returncode == 0, (result.stdout, install.log("recheck.log"))
+    assert result.stdout == result.stderr == ""  # nothing for cron to mail
+    counts = json.loads(install.log("recheck.log").strip().splitlines()[-1])
+    with Session(engine) as session:
+        queued = set(session.exec(select(Candidate.pmid)).all())
+    assert queued and counts["checked"] == len(queued) and counts["requests"] == 1
+    assert counts["retracted"] == counts["deleted"] == 0
+
+
+def test_a_failing_recheck_line_tells_cron_and_leaves_the_reason_in_its_log(install: Install):
+    install.write_env(
+        documented_env_file() + "EVIDENCEWATCH_DATABASE_URL='sqlite:////nonexistent/dir/x.db'\n"
+    )
+    result = install.run(crontab().commands["recheck"])
+    assert re.fullmatch(
+        r"evidencewatch recheck failed with exit code \d+: see \S+/recheck\.log\n", result.stdout
+    ), result.stdout
+    assert "error:" in install.log("recheck.log")
 
 
 UNQUOTED = """\

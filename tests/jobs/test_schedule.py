@@ -12,6 +12,7 @@ from evidencewatch.core.errors import ConfigError
 from evidencewatch.core.timeutil import utcnow
 from evidencewatch.jobs.schedule import (
     DIGEST_FUNC,
+    RECHECK_FUNC,
     RETRAIN_FUNC,
     SCAN_FUNC,
     cron_trigger,
@@ -45,16 +46,38 @@ def test_a_bad_crontab_line_is_a_config_error_naming_the_setting(expr, timezone,
         cron_trigger(expr, timezone=timezone, setting="scan_cron")
 
 
-def test_default_jobs_are_the_scan_and_the_digest_and_an_empty_setting_drops_one():
+def test_default_jobs_are_the_scan_the_digest_and_the_recheck_and_an_empty_setting_drops_one():
     settings = load_settings(env={}, scan_cron="0 6 * * *", digest_cron="0 7 * * mon")
     jobs = default_jobs(settings, config_file="/etc/ew.toml")
     assert {job_id: job.func for job_id, job in jobs.items()} == {
         "scan": SCAN_FUNC,
         "digest": DIGEST_FUNC,
         "retrain": RETRAIN_FUNC,
+        "recheck": RECHECK_FUNC,
     }
     assert jobs["scan"].args == ("/etc/ew.toml",) and jobs["scan"].name == "scan PubMed"
-    assert set(default_jobs(settings.with_overrides(digest_cron="", retrain_cron=""))) == {"scan"}
+    assert set(default_jobs(settings.with_overrides(digest_cron="", retrain_cron=""))) == {
+        "scan",
+        "recheck",
+    }
+    quiet = settings.with_overrides(recheck_cron="", retrain_cron="")
+    assert set(default_jobs(quiet)) == {"scan", "digest"}
+
+
+def test_the_recheck_runs_weekly_by_default_on_recheck_cron():
+    jobs = default_jobs(load_settings(env={}))
+    start = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday
+    first, second = next_fire_times(jobs["recheck"].trigger, start, 2)
+    assert (first.strftime("%a %H:%M"), second - first) == ("Sun 05:00", timedelta(days=7))
+    moved = default_jobs(load_settings(env={}, recheck_cron="30 4 * * 1"))["recheck"]
+    assert next_fire_times(moved.trigger, start, 1)[0].strftime("%a %H:%M") == "Mon 04:30"
+
+
+def test_the_recheck_job_reference_resolves_to_its_scheduled_function():
+    import importlib
+
+    module, name = RECHECK_FUNC.split(":")
+    assert callable(getattr(importlib.import_module(module), name))
 
 
 def test_stored_job_references_name_the_scheduler_module_functions():

@@ -253,7 +253,7 @@ def test_status_of_a_database_without_schema_says_to_run_init(tmp_path: Path):
     report = collect_status(settings, engine=make_engine(url))
     assert report.schema_current is None and not report.schema_ok
     assert any("evidencewatch init" in p for p in report.problems)
-    assert {r.job for r in report.next_runs} == {"scan", "digest", "retrain"}
+    assert {r.job for r in report.next_runs} == {"scan", "digest", "retrain", "recheck"}
 
 
 def test_status_of_an_old_schema_reports_it_and_still_shows_what_it_can(tmp_path: Path):

@@ -116,3 +116,44 @@ class TestRecordKinds:
         assert [type(i) for i in items] == [PubmedRecord, PubmedRecord, DeletedCitations]
         assert items[2] == DeletedCitations((99100291, 99100292, 99100293))
         assert parse_pubmed(FIXTURES / "update.xml").deleted == [99100291, 99100292, 99100293]
+
+
+def _with_date_revised(date_revised: str) -> bytes:
+    return (
+        "<PubmedArticleSet><PubmedArticle><MedlineCitation Status='MEDLINE' Owner='NLM'>"
+        "<PMID Version='1'>99100099</PMID>"
+        "<DateCompleted><Year>2020</Year><Month>09</Month><Day>16</Day></DateCompleted>"
+        f"{date_revised}"
+        "<Article PubModel='Electronic'><Journal><JournalIssue><PubDate><Year>2020</Year>"
+        "</PubDate></JournalIssue><Title>J</Title></Journal><ArticleTitle>T</ArticleTitle>"
+        "<PublicationTypeList><PublicationType UI='D016428'>Journal Article</PublicationType>"
+        "</PublicationTypeList></Article>"
+        "<CommentsCorrectionsList><CommentsCorrections RefType='ErratumIn'>"
+        "<RefSource>BMJ. 2022 Apr 25;377:o1045. doi: 10.1136/bmj.o1045.</RefSource>"
+        "<PMID Version='1'>35470203</PMID></CommentsCorrections></CommentsCorrectionsList>"
+        "</MedlineCitation></PubmedArticle></PubmedArticleSet>"
+    ).encode()
+
+
+class TestDateRevised:
+    def test_date_revised_is_read_and_survives_storage(self):
+        xml = _with_date_revised(
+            "<DateRevised><Year>2025</Year><Month>05</Month><Day>30</Day></DateRevised>"
+        )
+        [record] = parse_pubmed(xml).records
+        assert record.date_revised == date(2025, 5, 30)
+        assert PubmedRecord.from_json(record.to_json()).date_revised == date(2025, 5, 30)
+
+    def test_a_broken_date_revised_is_unknown_and_the_record_still_loads(self):
+        parsed = parse_pubmed(_with_date_revised("<DateRevised><Year>2025</Year></DateRevised>"))
+        assert parsed.problems == []
+        assert parsed.records[0].date_revised is None
+
+    def test_a_notice_link_carries_the_date_of_its_citation(self):
+        [record] = parse_pubmed(_with_date_revised("")).records
+        [link] = record.comments_corrections
+        assert (link.ref_type, link.pmid, link.notice_date) == (
+            "ErratumIn",
+            35470203,
+            date(2022, 4, 25),
+        )

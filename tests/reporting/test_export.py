@@ -273,3 +273,37 @@ def test_exports_list_candidates_in_the_queues_order_equal_scores_included(sessi
     queued = [i.candidate.id for i in queue(session=session).items]
 
     assert exported == queued and len(exported) == 4
+
+
+def test_every_row_carries_its_papers_integrity_notices_in_json_lines_and_csv(session: Session):
+    from datetime import date
+
+    from evidencewatch.reporting.export import export_rows, iter_candidates, write_csv
+    from evidencewatch.storage.models import IntegrityNotice
+
+    flagged = make_paper(session, 95_000_001)
+    make_candidate(session, flagged, "ESR1")
+    make_candidate(session, make_paper(session, 95_000_002), "ESR1")
+    session.add(
+        IntegrityNotice(
+            pmid=95_000_001, kind="erratum", notice_pmid=99_000_005, notice_date=date(2026, 11, 3)
+        )
+    )
+    session.flush()
+    rows = {
+        r["pmid"]: r
+        for r in export_rows(session=session, pairs=iter_candidates(session=session), batch=1)
+    }
+    [notice] = rows[95_000_001]["integrity"]
+    assert (notice["kind"], notice["notice_pmid"], notice["notice_date"], notice["state"]) == (
+        "erratum",
+        99_000_005,
+        "2026-11-03",
+        "open",
+    )
+    assert rows[95_000_002]["integrity"] == []
+    out = io.StringIO()
+    write_csv(iter(rows.values()), out)
+    by_pmid = {int(float(r["pmid"])): r for r in csv.DictReader(io.StringIO(out.getvalue()))}
+    assert json.loads(by_pmid[95_000_001]["integrity"])[0]["kind"] == "erratum"
+    assert json.loads(by_pmid[95_000_002]["integrity"]) == []

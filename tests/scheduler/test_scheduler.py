@@ -83,7 +83,7 @@ def test_scheduler_stores_scan_and_digest_jobs_on_their_cron_settings(file_db):
     scheduler.start(paused=True)
     try:
         jobs = {job.id: job for job in scheduler.get_jobs()}
-        assert set(jobs) == {"scan", "digest", "retrain"}
+        assert set(jobs) == {"scan", "digest", "retrain", "recheck"}
         assert (jobs["scan"].func_ref, jobs["digest"].func_ref) == (SCAN_FUNC, DIGEST_FUNC)
         assert jobs["scan"].args == ("/etc/ew.toml",)  # only a string: settings hold secrets
         assert "hour='6', minute='0'" in str(jobs["scan"].trigger)
@@ -119,11 +119,11 @@ def test_an_empty_digest_cron_unschedules_the_digest(file_db):
     first = background(settings, engine)
     first.start(paused=True)
     first.shutdown(wait=False)
-    assert set(stored_jobs(engine)) == {"scan", "digest", "retrain"}
+    assert set(stored_jobs(engine)) == {"scan", "digest", "retrain", "recheck"}
     second = background(settings.with_overrides(digest_cron=""), engine)
     second.start(paused=True)
     second.shutdown(wait=False)
-    assert set(stored_jobs(engine)) == {"scan", "retrain"}
+    assert set(stored_jobs(engine)) == {"scan", "retrain", "recheck"}
 
 
 def test_the_schedule_survives_a_restart_with_a_fresh_engine(db_url_engine):
@@ -193,7 +193,7 @@ def test_init_leaves_the_job_store_table_alone(file_db):
     scheduler.start(paused=True)
     scheduler.shutdown(wait=False)
     init_db(engine)
-    assert set(stored_jobs(engine)) == {"scan", "digest", "retrain"}
+    assert set(stored_jobs(engine)) == {"scan", "digest", "retrain", "recheck"}
 
 
 def write_config(path: Path, url: str, fake) -> str:
@@ -300,7 +300,7 @@ def test_the_scheduler_process_stops_cleanly_on_sigterm_and_exits_0(file_db, tmp
                         return False
                     return (
                         conn.execute(sa.text(f"SELECT count(*) FROM {JOBSTORE_TABLE}")).scalar()
-                        == 3  # scan, digest and the retrain check
+                        == 4  # scan, digest, the retrain check and the recheck
                     )
 
             wait_while_running(proc, jobs_stored)

@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from evidencewatch.core.vocabulary import EDITABLE_FIELDS
+from evidencewatch.core.vocabulary import EDITABLE_FIELDS, INTEGRITY_KIND_LABELS
+from evidencewatch.ingest.integrity import notice_json
 from evidencewatch.review.detail import CandidateDetail
 
 
@@ -56,6 +57,7 @@ def detail_json(detail: CandidateDetail) -> dict[str, Any]:
             for f in detail.seed_findings
         ],
         "history": [e.model_dump(exclude={"candidate_id"}) for e in detail.history],
+        "integrity": [notice_json(n) for n in detail.integrity],
     }
 
 
@@ -63,6 +65,16 @@ def json_default(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def integrity_line(n: dict[str, Any]) -> str:
+    """One integrity notice as ``review show`` prints it."""
+    label = INTEGRITY_KIND_LABELS.get(n["kind"], n["kind"]).upper()
+    cited = f" by notice PMID {n['notice_pmid']}" if n["notice_pmid"] else ""
+    dated = f" of {n['notice_date']}" if n["notice_date"] else ""
+    answer = f" by {n['resolved_by']}" if n["resolved_by"] else ""
+    note = f": {n['note']}" if n["note"] else ""
+    return f"INTEGRITY: {label}{cited}{dated} [notice {n['id']}, {n['state']}{answer}{note}]"
 
 
 def print_detail(data: dict[str, Any]) -> None:
@@ -83,6 +95,8 @@ def print_detail(data: dict[str, Any]) -> None:
         echo(f"  WARNING: deleted from PubMed on {json_default(paper['deleted_at'])}")
     for route in data["routes"]:
         echo(f"  found: {route}")
+    for n in data.get("integrity", []):
+        echo("  " + integrity_line(n))
     if data["already_accepted"]:
         echo(f"  note: evidence from this paper is already accepted: {data['already_accepted']}")
     for x in data["contradictions"]:

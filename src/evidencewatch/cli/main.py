@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from evidencewatch.cli import backup, digest, ops, quality, review, serve, users, worker
+from evidencewatch.cli import backup, digest, integrity, ops, quality, review, serve, users, worker
 from evidencewatch.cli import summary as summary_cli
 from evidencewatch.cli.context import AppContext, handle_errors, parse_date, pass_app
 from evidencewatch.config import load_settings
@@ -238,7 +238,7 @@ def export(app: AppContext, fmt: str, status: str, output: Any) -> None:
         if fmt == "ris":
             n = exporting.write_ris(pairs, output, routes)
         else:
-            rows = (exporting.candidate_row(c, p, routes.get(p.pmid)) for c, p in pairs)
+            rows = exporting.export_rows(session=session, pairs=pairs, routes=routes)
             writer = exporting.write_jsonl if fmt == "jsonl" else exporting.write_csv
             n = writer(rows, output)
     click.echo(f"exported {n} {'papers' if fmt == 'ris' else 'candidates'}", err=True)
@@ -283,5 +283,6 @@ for _command in (
     quality.rank,
     quality.eval_,
     summary_cli.summary,
+    integrity.recheck,
 ):
     cli.add_command(_command)

@@ -24,7 +24,7 @@ from typing import Any
 import click
 from sqlmodel import Session, col, select
 
-from evidencewatch.cli import review_team
+from evidencewatch.cli import integrity, review_team
 from evidencewatch.cli.candidate_view import detail_json, json_default, print_detail
 from evidencewatch.cli.context import AppContext, handle_errors, pass_app, resolve_actor
 from evidencewatch.cli.review_context import ReviewContext, acting, pass_review
@@ -329,3 +329,4 @@ def _record_os_user(session: Session, candidate_id: int, os_user: str) -> None:
 
 review_team.register(review)
 review.add_command(progress_command)
+review.add_command(integrity.integrity)

@@ -272,3 +272,30 @@ REASON_LABELS: dict[str, str] = {
     "status_label_only": "Gene only as a status label",
     "cites_seed_or_accepted": "Cites a seed-cited or accepted paper",
 }
+
+
+# --- The integrity watch: what its audit events are called, and the notices' labels.
+
+
+class IntegrityAction(enum.StrEnum):
+    """Audit-event actions of the integrity watch (a confirmed notice withdraws: "withdrawn")."""
+
+    flagged = "integrity_flagged"  # a notice now touches the candidate's paper
+    dismissed = "integrity_dismissed"  # a curator kept the evidence, with a note
+
+
+INTEGRITY_KIND_LABELS: dict[str, str] = {
+    IntegrityKind.retracted: "Retracted",
+    IntegrityKind.concern: "Expression of concern",
+    IntegrityKind.erratum: "Erratum",
+    IntegrityKind.updated: "Updated or replaced",
+    IntegrityKind.deleted: "Deleted from PubMed",
+    IntegrityKind.revised: "Record revised",
+}
+# CommentsCorrections RefType -> the notice it is (RetractionIn, with the publication type).
+INTEGRITY_REF_TYPES: dict[str, IntegrityKind] = {
+    "RetractionIn": IntegrityKind.retracted,
+    "ExpressionOfConcernIn": IntegrityKind.concern,
+    "ErratumIn": IntegrityKind.erratum,
+    "UpdateIn": IntegrityKind.updated,
+}

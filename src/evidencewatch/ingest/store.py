@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from evidencewatch.core.timeutil import utcnow
 from evidencewatch.core.vocabulary import EXTRACTED_FIELDS, Status
+from evidencewatch.ingest.integrity import flag_deleted, flag_records
 from evidencewatch.pubmed.records import PubmedRecord
 from evidencewatch.storage.models import AuditEvent, Candidate, Paper
 from evidencewatch.storage.sql import chunked
@@ -55,6 +56,13 @@ def paper_from_record(record: PubmedRecord, *, source: str) -> Paper:
     paper = Paper(pmid=record.pmid, source=source)
     _copy_record(paper, record)
     return paper
+
+
+def refresh_paper(paper: Paper, record: PubmedRecord) -> None:
+    """Replace a stored paper's record with a newer one (the integrity watch's revisions)."""
+    _copy_record(paper, record)
+    paper.updated_at = utcnow()
+    paper.deleted_at = None
 
 
 def _copy_record(paper: Paper, record: PubmedRecord) -> None:
@@ -133,11 +141,13 @@ def save_records(
     drafts = {pmid: matcher.match(record) for pmid, record in by_pmid.items()}
     known_pairs = _existing_pairs(session=session, pmids=[p for p in by_pmid if drafts[p]])
     new_candidates: list[Candidate] = []
+    saved: list[PubmedRecord] = []
     for pmid, record in by_pmid.items():
         paper = existing.get(pmid)
         if paper is None and not drafts[pmid] and not store_unmatched:
             continue
         _save_paper(session, paper, record, source=source, counts=counts)
+        saved.append(record)
         new_candidates.extend(
             candidate_from_draft(draft, pmid=pmid, scan_id=scan_id)
             for draft in drafts[pmid]
@@ -145,6 +155,8 @@ def save_records(
         )
     if new_candidates:
         _add_candidates(session, new_candidates, actor=actor, source=source, counts=counts)
+    # A paper that arrives already retracted (or corrected...) is flagged as the watch would.
+    flag_records(session=session, records=saved, detected_by=source, actor=actor)
     session.flush()
     return counts
 
@@ -210,9 +222,10 @@ def apply_deletions(*, session: Session, pmids: Iterable[int], actor: str = "sys
     """Mark stored papers deleted from PubMed; withdraw their undecided candidates.
 
     Decided candidates keep their decision (nothing a curator did is lost);
-    the paper's ``deleted_at`` shows on them instead.
+    the paper's ``deleted_at`` shows on them instead, and a "deleted" integrity
+    notice waits for a curator to confirm or dismiss.
     """
-    deleted = 0
+    deleted: list[int] = []
     for chunk in chunked(list(dict.fromkeys(pmids))):
         papers = session.exec(select(Paper).where(col(Paper.pmid).in_(chunk))).all()
         for paper in papers:
@@ -220,7 +233,7 @@ def apply_deletions(*, session: Session, pmids: Iterable[int], actor: str = "sys
                 continue
             paper.deleted_at = utcnow()
             session.add(paper)
-            deleted += 1
+            deleted.append(paper.pmid)
             pending = session.exec(
                 select(Candidate).where(
                     Candidate.pmid == paper.pmid,
@@ -243,5 +256,13 @@ def apply_deletions(*, session: Session, pmids: Iterable[int], actor: str = "sys
                 cand.version += 1
                 cand.updated_at = utcnow()
                 session.add(cand)
+    # Accepted evidence keeps its decision: a "deleted" notice asks a curator to answer.
+    flag_deleted(
+        session=session,
+        pmids=deleted,
+        detected_by=actor,
+        actor=actor,
+        detail="a DeleteCitation names it",
+    )
     session.flush()
-    return deleted
+    return len(deleted)

@@ -28,6 +28,7 @@ __all__ = [
     "DIGEST_FUNC",
     "JOBSTORE_TABLE",
     "JOB_SPECS",
+    "RECHECK_FUNC",
     "RETRAIN_FUNC",
     "SCAN_FUNC",
     "JobSpec",
@@ -41,6 +42,8 @@ JOBSTORE_TABLE = "apscheduler_jobs"
 SCAN_FUNC = "evidencewatch.scheduler:run_scheduled_scan"
 DIGEST_FUNC = "evidencewatch.scheduler:run_scheduled_digest"
 RETRAIN_FUNC = "evidencewatch.jobs.retraining:run_scheduled_retrain"
+# Lives with its job (jobs/recheck.py), importable for as long as stored rows name it.
+RECHECK_FUNC = "evidencewatch.jobs.recheck:run_scheduled_recheck"
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ JOB_SPECS: tuple[JobSpec, ...] = (
     JobSpec("digest", "digest_cron", DIGEST_FUNC, "write the digest"),
     # Active learning: retrain once enough decisions came in (a no-op read otherwise).
     JobSpec("retrain", "retrain_cron", RETRAIN_FUNC, "retrain the ranking when due"),
+    JobSpec("recheck", "recheck_cron", RECHECK_FUNC, "recheck the evidence's papers"),
 )
 
 

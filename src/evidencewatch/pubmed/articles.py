@@ -81,6 +81,7 @@ class _Citation:
     comments: list[CommentCorrection] = field(default_factory=list)
     medline_ta: str = ""
     other_pmcid: str | None = None
+    date_revised: date | None = None
 
 
 @dataclass(slots=True)
@@ -130,6 +131,7 @@ def _article(citation: Element, pubmed_data: Element | None) -> PubmedRecord:
         comments_corrections=tuple(cited.comments),
         language=tuple(art.languages),
         status=citation.get("Status"),
+        date_revised=cited.date_revised,
     )
 
 
@@ -151,10 +153,20 @@ def _citation(citation: Element) -> _Citation:
             parts.comments.extend(read_comments(child))
         elif tag == "MedlineJournalInfo":
             parts.medline_ta = text_of(first_child(child, "MedlineTA"))
+        elif tag == "DateRevised":
+            parts.date_revised = _date_revised(child)
         elif tag == "OtherID" and parts.other_pmcid is None:
             # The old format's "PMC4688250 [Available on ...]".
             parts.other_pmcid = read_other_pmcid(child)
     return parts
+
+
+def _date_revised(el: Element) -> date | None:
+    """``DateRevised``; a broken one is unknown rather than a reason to lose the record."""
+    try:
+        return read_full_date(el, "DateRevised")
+    except Malformed:
+        return None
 
 
 def _article_parts(article: Element) -> _Article:

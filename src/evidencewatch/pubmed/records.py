@@ -9,6 +9,7 @@ as a *string to be sanitised*, for display through the allow-list renderer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -52,6 +53,15 @@ class CommentCorrection:
     ref_type: str
     ref_source: str = ""
     pmid: int | None = None
+
+    @property
+    def notice_date(self) -> date | None:
+        """The notice's publication date as its citation (``RefSource``) gives it, if it does.
+
+        PubMed writes "Mol Pharmacol. 1998 Feb;53(2):346" or "BMJ. 2020 Nov 19;371:m4475":
+        the first year followed by a month name (and perhaps a day); a bare year is January 1.
+        """
+        return refsource_date(self.ref_source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +118,7 @@ class PubmedRecord:
     language: tuple[str, ...] = ()
     status: str | None = None  # MedlineCitation/@Status
     book_title: str | None = None
+    date_revised: date | None = None  # MedlineCitation/DateRevised: NLM's last revision
 
     @property
     def text(self) -> str:
@@ -172,6 +183,7 @@ class PubmedRecord:
             language=tuple(data.get("language", ())),
             status=data.get("status"),
             book_title=data.get("book_title"),
+            date_revised=_date_or_none(data.get("date_revised")),
         )
 
 
@@ -196,6 +208,30 @@ class ParseProblem:
     source: str
     position: str  # e.g. "line 1204" or "record 17"
     message: str
+
+
+_MONTH_NUMBERS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_REFSOURCE_DATE = re.compile(r"\b((?:19|20)\d{2})(?: ([A-Z][a-z]{2})[a-z]*\.?(?: (\d{1,2})\b)?)?")
+
+
+def refsource_date(text: str) -> date | None:
+    """The first date in a ``RefSource`` citation ("... 2026 Nov 20:e2099"), or None."""
+    match = _REFSOURCE_DATE.search(text or "")
+    if match is None:
+        return None
+    year_text, month_text, day_text = match.groups()
+    month = _MONTH_NUMBERS.get((month_text or "").lower())
+    if month is None:  # no month, or a word that is not one ("1998 Spring")
+        return date(int(year_text), 1, 1)
+    try:
+        return date(int(year_text), month, int(day_text) if day_text else 1)
+    except ValueError:  # "Feb 30"
+        return date(int(year_text), month, 1)
 
 
 def _date_or_none(value: str | None) -> date | None:

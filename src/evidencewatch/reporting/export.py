@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from sqlmodel import Session, col, select
 
+from evidencewatch.ingest.integrity import notice_json, notices_by_pmid
 from evidencewatch.pubmed.links import pubmed_url
 from evidencewatch.review.queue import QUEUE_ORDER
 from evidencewatch.storage.models import Candidate, Paper
@@ -54,6 +55,7 @@ EXPORT_FIELDS = (
     "reasons",
     "retracted",
     "routes",
+    "integrity",
 )
 # First characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -82,10 +84,48 @@ def all_routes(*, session: Session) -> dict[int, list[str]]:
     return route_texts(session=session, pmids=pmids)
 
 
+def export_rows(
+    *,
+    session: Session,
+    pairs: Iterator[tuple[Candidate, Paper]],
+    routes: dict[int, list[str]] | None = None,
+    batch: int = 1000,
+) -> Iterator[dict[str, Any]]:
+    """Each pair's row with its paper's routes and integrity notices, the notices looked up
+    ``batch`` pairs at a time."""
+    chunk: list[tuple[Candidate, Paper]] = []
+    for pair in pairs:
+        chunk.append(pair)
+        if len(chunk) >= batch:
+            yield from _rows_with_notices(session, chunk, routes or {})
+            chunk = []
+    yield from _rows_with_notices(session, chunk, routes or {})
+
+
+def _rows_with_notices(
+    session: Session, chunk: list[tuple[Candidate, Paper]], routes: dict[int, list[str]]
+) -> Iterator[dict[str, Any]]:
+    if not chunk:
+        return
+    notices = notices_by_pmid(session=session, pmids=[p.pmid for _c, p in chunk])
+    for candidate, paper in chunk:
+        yield candidate_row(
+            candidate,
+            paper,
+            routes.get(paper.pmid),
+            integrity=[notice_json(n) for n in notices.get(paper.pmid, [])],
+        )
+
+
 def candidate_row(
-    candidate: Candidate, paper: Paper, routes: list[str] | None = None
+    candidate: Candidate,
+    paper: Paper,
+    routes: list[str] | None = None,
+    *,
+    integrity: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """One export row; ``routes`` are how the paper was found (JSONL: a list; CSV: "; ")."""
+    """One export row; ``routes`` are how the paper was found (JSONL: a list; CSV: "; "),
+    ``integrity`` the paper's notices (retraction, erratum...)."""
     return {
         "id": candidate.id,
         "pmid": candidate.pmid,
@@ -118,6 +158,7 @@ def candidate_row(
         "reasons": candidate.reasons,
         "retracted": paper.is_retracted,
         "routes": list(routes or []),
+        "integrity": integrity or [],
     }
 
 

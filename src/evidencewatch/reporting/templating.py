@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from evidencewatch.core.paths import shipped_dir
-from evidencewatch.core.vocabulary import REJECT_REASON_LABELS
+from evidencewatch.core.vocabulary import INTEGRITY_KIND_LABELS, REJECT_REASON_LABELS
 from evidencewatch.pubmed.links import doi_url, pubmed_url
 from evidencewatch.reporting.markup import (
     BIDI_CONTROLS,
@@ -73,6 +73,7 @@ def make_env(extra_dirs: list[Path] | None = None) -> Environment:
     env.filters["highlight_terms"] = highlight_terms
     env.filters["date"] = fmt_date
     env.globals["pubmed_url"] = pubmed_url
+    env.globals["integrity_labels"] = INTEGRITY_KIND_LABELS
     env.globals["doi_url"] = doi_url
     env.globals["reject_reasons"] = REJECT_REASON_LABELS
     return env

@@ -12,10 +12,17 @@ from sqlmodel import Session, col, select
 
 from evidencewatch.core.errors import NotFound
 from evidencewatch.core.vocabulary import Status
+from evidencewatch.ingest.integrity import notices_by_pmid
 from evidencewatch.pubmed.records import PubmedRecord
 from evidencewatch.review.contradictions import Contradiction, find_contradictions
 from evidencewatch.review.queue import QUEUE_ORDER
-from evidencewatch.storage.models import AuditEvent, Candidate, Paper, SeedFindingRow
+from evidencewatch.storage.models import (
+    AuditEvent,
+    Candidate,
+    IntegrityNotice,
+    Paper,
+    SeedFindingRow,
+)
 from evidencewatch.storage.routes import route_texts
 
 
@@ -29,6 +36,7 @@ class CandidateDetail:
     history: list[AuditEvent] = field(default_factory=list)
     contradictions: list[Contradiction] = field(default_factory=list)
     routes: list[str] = field(default_factory=list)  # how the paper was found (storage.routes)
+    integrity: list[IntegrityNotice] = field(default_factory=list)  # the paper's notices
 
     @property
     def accepted_siblings(self) -> list[Candidate]:
@@ -71,6 +79,7 @@ def candidate_detail(*, session: Session, candidate_id: int) -> CandidateDetail:
         history=history(session=session, candidate_id=candidate_id),
         contradictions=find_contradictions(session=session, candidates=[candidate]),
         routes=route_texts(session=session, pmids=[paper.pmid]).get(paper.pmid, []),
+        integrity=notices_by_pmid(session=session, pmids=[candidate.pmid]).get(candidate.pmid, []),
     )
 
 

@@ -36,7 +36,7 @@ from evidencewatch.web import deps
 from evidencewatch.web.drafts import DraftStore
 from evidencewatch.web.hashing import HashingPool
 from evidencewatch.web.limits import BodyLimitMiddleware
-from evidencewatch.web.routes import auth, candidates, navigation, queue, summary, team
+from evidencewatch.web.routes import auth, candidates, integrity, navigation, queue, summary, team
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -119,6 +119,7 @@ def create_app(
         summary.router,
     ):
         app.include_router(router, dependencies=checked)
+    app.include_router(integrity.router, dependencies=checked)
     digests = _optional_routes("evidencewatch.web.routes.digests")
     if digests is not None:  # the digest pages follow read_requires_login too
         app.include_router(digests.router, dependencies=[*checked, Depends(deps.require_reader)])

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from evidencewatch.reporting import charts
+from evidencewatch.reporting.digest.notices import NoticeView
 from evidencewatch.review.agreement import Agreement
 from evidencewatch.review.contradictions import CitationLink, Contradiction, stance
 
@@ -145,6 +146,7 @@ class DigestData:
     seeds_loaded: int
     general_seeds: tuple[SeedView, ...] = ()  # seed findings that name no gene
     agreement: Agreement | None = None  # dual review's kappa so far; None when nobody paired
+    notices: tuple[NoticeView, ...] = ()  # integrity notices: open, or found in the period
 
     @property
     def title(self) -> str:
@@ -187,5 +189,6 @@ class DigestData:
             "oldest_pending_days": self.backlog.oldest_days,
             "contradictions": len(self.contradictions),
             "integrity": [p.pmid for p in self.integrity],
+            "integrity_notices": [n.id for n in self.notices],
             "rejected": {code: n for code, _label, n in self.rejections},
         }

@@ -26,6 +26,7 @@ from evidencewatch.reporting.digest.data import (
     GeneBacklog,
     PaperRow,
 )
+from evidencewatch.reporting.digest.notices import digest_notices
 from evidencewatch.reporting.digest.period import day_bounds
 from evidencewatch.reporting.digest.sections import (
     gene_sections,
@@ -133,6 +134,7 @@ def build_digest(
         backlog=_backlog(session=session, now=now),
         contradictions=tuple(contradictions),
         integrity=_integrity(session=session),
+        notices=digest_notices(session=session, start=start, end=end),
         genes=gene_sections(
             session=session,
             seeds=seeds,
