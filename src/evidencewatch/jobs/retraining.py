@@ -15,9 +15,6 @@ from typing import Any
 from sqlmodel import Session
 
 from evidencewatch.config import Settings
-from evidencewatch.ranking.cadence import maybe_retrain, retrain_due
-from evidencewatch.ranking.scoring import rerank
-from evidencewatch.ranking.training import DECIDED, train
 from evidencewatch.storage.db import session_scope
 from evidencewatch.storage.models import Candidate
 
@@ -39,6 +36,11 @@ def retrain_hook(
     """
 
     def hook(session: Session, candidate: Candidate) -> None:
+        # The ranking (scikit-learn) loads on the first decision, not with every command
+        # that merely builds the hook (`review list`).
+        from evidencewatch.ranking.cadence import maybe_retrain, retrain_due
+        from evidencewatch.ranking.training import DECIDED
+
         if candidate.status not in DECIDED:
             return
         if not background:
@@ -58,6 +60,9 @@ def retrain_hook(
 
 
 def _retrain_in_background(engine: Any) -> None:
+    from evidencewatch.ranking.scoring import rerank
+    from evidencewatch.ranking.training import train
+
     try:
         with session_scope(engine) as session:
             model = train(session=session)
