@@ -264,15 +264,13 @@ def import_(app: AppContext, files: tuple[Path, ...], as_json: bool, keep_all: b
     if as_json:
         click.echo(json.dumps(report.as_json()))
     else:
-        click.echo(
-            f"imported {report.files} files, {report.records} records: "
-            f"{report.counts.papers_new} papers new, {report.counts.papers_updated} updated, "
-            f"{report.counts.deleted} deleted, {report.counts.candidates_new} new candidates, "
-            f"{len(report.errors)} errors"
-        )
+        click.echo(report.summary())
         for error in report.errors[:20]:
             click.echo(f"  {error['file']} {error['position']}: {error['message']}", err=True)
-    if report.errors:
+    if report.failure:
+        committed = "the counts above were committed" if not as_json else "counts are committed"
+        click.echo(f"error: import stopped: {report.failure} ({committed})", err=True)
+    if report.errors or report.failure:
         sys.exit(1)
 
 

@@ -7,12 +7,14 @@ The steps themselves are in :mod:`evidencewatch.ingest.imports`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from evidencewatch.core.logs import scan_context
 from evidencewatch.core.progress import NullProgress, Progress
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
 
 __all__ = ["run_import"]
 
+log = logging.getLogger("evidencewatch.ingest.scan")
+
 
 def run_import(
     *,
@@ -50,6 +54,11 @@ def run_import(
     record replaces the stored version of its PMID, and DeleteCitation
     withdraws it. A malformed record is reported and skipped; the rest of the
     file still loads.
+
+    A database error (a full disk, a lost connection) stops the import: the
+    batch in flight is rolled back, ``report.failure`` names the cause, the
+    counts are those of the batches committed, and the import is recorded as
+    failed when the database still takes that write. Nothing is raised.
     """
     progress = progress or NullProgress()
     report = ImportReport()
@@ -63,10 +72,30 @@ def run_import(
                     engine, path, matcher, report, progress, store_unmatched, after_save, batch_size
                 )
                 report.files += 1
+        except SQLAlchemyError as exc:
+            report.failure = f"database error while importing: {_cause(exc)}"
+            log.error("%s", report.failure)
         finally:
-            with session_scope(engine) as session:
-                finish_import(session=session, report=report)
+            _finish(engine, report)
     return report
+
+
+def _cause(exc: SQLAlchemyError) -> str:
+    """The driver's own words (``database or disk is full``), without SQLAlchemy's SQL dump."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip().splitlines()
+    return f"{type(orig or exc).__name__}: {text[0] if text else ''}"
+
+
+def _finish(engine: Engine, report: ImportReport) -> None:
+    try:
+        with session_scope(engine) as session:
+            finish_import(session=session, report=report)
+    except SQLAlchemyError as exc:
+        if report.failure is None:
+            report.failure = f"database error while importing: {_cause(exc)}"
+        # The import row stays "running"; `status` shows it, and nothing else was lost.
+        log.error("could not record the end of import %s: %s", report.scan_id, _cause(exc))
 
 
 def _import_file(
