@@ -69,6 +69,7 @@ def test_a_full_database_mid_import_records_the_cause_and_only_committed_counts(
     assert report.counts.papers_new == papers
     assert report.counts.candidates_new == candidates
     assert report.as_json()["status"] == "failed"
+    assert report.as_json()["failure"] == report.failure
     with Session(make_engine(url)) as s:
         scan = s.exec(select(Scan).where(Scan.kind == "import")).one()
     assert scan.status == "failed" and scan.papers_new == papers

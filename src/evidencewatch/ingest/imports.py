@@ -24,12 +24,15 @@ from evidencewatch.core.progress import Progress
 from evidencewatch.core.timeutil import utcnow
 from evidencewatch.ingest.store import AfterSave, SaveCounts, apply_deletions, save_records
 from evidencewatch.ingest.unresolved import resolve_gone, resolve_stored
+from evidencewatch.pubmed.medline import is_medline, iter_medline
 from evidencewatch.pubmed.parse import PubmedItem, iter_pubmed
 from evidencewatch.pubmed.raw import (
     RawRecord,
     iter_raw,
     parse_raw,
     raw_pmid,
+    read_head,
+    read_text,
     title_and_abstract_bytes,
 )
 from evidencewatch.pubmed.records import (
@@ -89,9 +92,11 @@ class ImportReport:
         )
 
     def as_json(self) -> dict[str, Any]:
+        # "status" and "failure" appear only when a database error stopped the import, so
+        # the object of an import that ran to its end keeps the keys it always had.
+        stopped = {"status": self.status, "failure": self.failure} if self.failure else {}
         return {
-            "status": self.status,
-            "failure": self.failure,
+            **stopped,
             "files": self.files,
             "records": self.records,
             "papers_new": self.counts.papers_new,
@@ -162,6 +167,9 @@ def iter_import(path: Path, keep: ImportFilter | None) -> Iterator[PubmedItem | 
     then peeks at each citation's text before reading it in full.
     """
     name = str(path)
+    if is_medline(read_head(path)):
+        yield from _medline_items(path, name, keep)
+        return
     raws = iter_raw(path, name)
     if raws is None:
         yield from iter_pubmed(path, source_name=name, keep=keep.keeps_text if keep else None)
@@ -173,6 +181,17 @@ def iter_import(path: Path, keep: ImportFilter | None) -> Iterator[PubmedItem | 
             yield from parse_raw(raw, name)
         else:
             yield SkippedRecord(raw_pmid(raw.data) or 0)
+
+
+def _medline_items(
+    path: Path, name: str, keep: ImportFilter | None
+) -> Iterator[PubmedItem | SkippedRecord]:
+    """A saved PubMed search in MEDLINE format: records are small, so all are read."""
+    for item in iter_medline(read_text(path), name):
+        if isinstance(item, PubmedRecord) and keep and not keep.keeps_text(item.pmid, item.text):
+            yield SkippedRecord(item.pmid)
+        else:
+            yield item
 
 
 def read_batches(

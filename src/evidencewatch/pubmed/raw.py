@@ -29,7 +29,15 @@ from typing import BinaryIO
 from evidencewatch.pubmed.parse import PubmedItem, iter_pubmed
 from evidencewatch.pubmed.records import ParseProblem
 
-__all__ = ["RawRecord", "iter_raw", "parse_raw", "raw_pmid", "title_and_abstract_bytes"]
+__all__ = [
+    "RawRecord",
+    "iter_raw",
+    "parse_raw",
+    "raw_pmid",
+    "read_head",
+    "read_text",
+    "title_and_abstract_bytes",
+]
 
 _CHUNK = 1 << 22
 _ROOT = b"PubmedArticleSet"
@@ -59,6 +67,21 @@ def _open(path: Path) -> BinaryIO:
     if head == b"\x1f\x8b":
         return gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[return-value]
     return stream
+
+
+def read_head(path: Path, size: int = 4096) -> bytes:
+    """The first bytes of a file, gunzipped if it is gzip (to tell XML from MEDLINE text)."""
+    with _open(path) as stream:
+        try:
+            return stream.read(size)
+        except (EOFError, OSError, zlib.error):
+            return b""
+
+
+def read_text(path: Path) -> str:
+    """A whole (possibly gzipped) text file as str; undecodable bytes are replaced."""
+    with _open(path) as stream:
+        return stream.read().decode("utf-8", "replace")
 
 
 def _root_end(buf: bytes) -> int | None:
