@@ -49,7 +49,36 @@ SEPARATORS = (
     + "\u2028\u2029\u202f\u205f\u3000-/\u2010\u2011\u2013"
 )
 _DELETE = str.maketrans("", "", SEPARATORS)
-_TAG = re.compile(r"<[^>]*>")
+_ASCII_SEPS = bytes(c for c in map(ord, SEPARATORS) if c < 128)
+_OTHER_SEPS = tuple(c for c in SEPARATORS if ord(c) >= 128)
+_XML_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
+
+
+def _untag(text: str) -> str:
+    """``text`` without its tags (split, not a regex: a record has a handful)."""
+    parts = text.split("<")
+    return parts[0] + "".join(part.partition(">")[2] for part in parts[1:])
+
+
+def _unescape(text: str) -> str:
+    if "&#" in text:
+        return html.unescape(text)
+    for entity, char in _XML_ENTITIES:  # the only named entities PubMed XML uses
+        if entity in text:
+            text = text.replace(entity, char)
+    return text
+
+
+def _delete_separators(text: str) -> str:
+    # str.translate with deletions runs per character in Python's slow path (~1 ms an
+    # abstract); bytes.translate deletes the ASCII ones at memory speed.
+    if not text.isascii():
+        for sep in _OTHER_SEPS:
+            if sep in text:
+                text = text.replace(sep, "")
+    return text.encode("utf-8").translate(None, _ASCII_SEPS).decode("utf-8")
+
+
 _ANY_TAG = re.compile(r"<(/?)([A-Za-z]?)[^>]*>")
 _XML_SPACE = re.compile(r"[ \t\n\r]+")
 
@@ -63,31 +92,40 @@ def plain_text(raw: str) -> str:
     """Raw title+abstract XML as the parser's text of it, for the matcher's regex."""
     text = _ANY_TAG.sub(_tag_as_text, raw) if "<" in raw else raw
     if "&" in text:
-        text = html.unescape(text)
+        text = _unescape(text)
     return _XML_SPACE.sub(" ", text)
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, *, lower: bool = True) -> str:
     """Raw XML text (markup, references) as the automaton reads it (module doc)."""
     if "<" in text:
-        text = _TAG.sub("", text)
+        text = _untag(text)
     if "&" in text:
-        text = html.unescape(text)
-    return text.lower().translate(_DELETE)
+        text = _unescape(text)
+    return _delete_separators(text.lower() if lower else text)
 
 
-def pattern_keys(form: SurfaceForm) -> set[str]:
-    """The strings one of which any mention of ``form`` contains once normalised."""
+def pattern_keys(form: SurfaceForm, *, lower: bool = True) -> set[str]:
+    """The strings one of which any mention of ``form`` contains once normalised.
+
+    ``lower=False`` (for forms with no case-insensitive part, searched in text that
+    keeps its case): the literal parts as written, the Greek spellings as the regex has them.
+    """
     atoms = _atoms(form.text, form.ci)
     if not _anchor_candidates(atoms):
         return set()  # no letter or digit to anchor on: the matcher never finds it
     options: list[Sequence[str]] = []
     for atom in atoms:
         if atom.kind == "lit":
-            options.append(sorted({atom.text.lower().translate(_DELETE)}))
+            text = atom.text.translate(_DELETE)
+            options.append([text.lower() if lower else text])
         elif atom.kind == "greek":
-            options.append(sorted({a.lower() for a in atom.alts}))
+            options.append(sorted({a.lower() if lower else a for a in atom.alts}))
     return {"".join(parts) for parts in itertools.product(*options)} - {""}
+
+
+def _has_case_insensitive_part(form: SurfaceForm) -> bool:
+    return any(a.kind == "lit" and a.ci for a in _atoms(form.text, form.ci))
 
 
 class Prefilter:
@@ -97,21 +135,43 @@ class Prefilter:
         self, forms: Iterable[SurfaceForm], exact: Callable[[str], bool] | None = None
     ) -> None:
         self._exact = exact
-        self._automaton = ahocorasick.Automaton()
-        self.keys: set[str] = set()
-        for form in forms:
-            self.keys |= pattern_keys(form)
-        for key in self.keys:
-            self._automaton.add_word(key, key)
-        self._empty = not self.keys
-        if not self._empty:
-            self._automaton.make_automaton()
+        # Forms whose every part is case-sensitive ("RELA", "HER2") are searched in text
+        # that keeps its case: lower-cased, "RELA" would be found in every "related".
+        # Forms with a case-insensitive word ("Annexin A1") are searched lower-cased.
+        forms = list(forms)
+        self.keys = set().union(
+            *(pattern_keys(f, lower=False) for f in forms if not _has_case_insensitive_part(f))
+        )
+        self.lower_keys = set().union(
+            *(pattern_keys(f) for f in forms if _has_case_insensitive_part(f))
+        )
+        self._exact_case = _automaton(self.keys)
+        self._any_case = _automaton(self.lower_keys)
 
     def could_match(self, raw: bytes | str) -> bool:
         """Whether raw title+abstract XML (bytes or str) could hold a tracked gene's mention."""
-        if self._empty:
-            return False
         text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-        for _hit in self._automaton.iter(normalise(text)):
-            return self._exact is None or self._exact(plain_text(text))
+        if not self._hit(text):
+            return False
+        return self._exact is None or self._exact(plain_text(text))
+
+    def _hit(self, text: str) -> bool:
+        if "<" in text:
+            text = _untag(text)
+        if "&" in text:
+            text = _unescape(text)
+        for automaton, folded in ((self._exact_case, text), (self._any_case, text.lower())):
+            if automaton is not None:
+                for _hit in automaton.iter(_delete_separators(folded)):
+                    return True
         return False
+
+
+def _automaton(keys: set[str]) -> ahocorasick.Automaton | None:
+    if not keys:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key in keys:
+        automaton.add_word(key, key)
+    automaton.make_automaton()
+    return automaton

@@ -118,6 +118,8 @@ class _Buffer:
         self.data = head
         self.lines = 0  # newlines in the bytes already dropped
         self.eof = False
+        self._counted = 0  # newlines in data[:_counted_to] are in _counted
+        self._counted_to = 0
 
     def refill(self, keep_from: int) -> None:
         """Drop the bytes before ``keep_from`` and append the next chunk (OSError etc. pass)."""
@@ -125,9 +127,15 @@ class _Buffer:
         more = self.stream.read(_CHUNK)
         self.eof = not more
         self.data = self.data[keep_from:] + more
+        self._counted = self._counted_to = 0
 
     def line(self, pos: int) -> int:
-        return self.lines + self.data.count(b"\n", 0, pos) + 1
+        """The file's line number at ``pos``; positions are asked for in increasing order."""
+        if pos < self._counted_to:
+            self._counted = self._counted_to = 0
+        self._counted += self.data.count(b"\n", self._counted_to, pos)
+        self._counted_to = pos
+        return self.lines + self._counted + 1
 
 
 def _records(path: Path, name: str) -> Iterator[RawRecord | ParseProblem]:
