@@ -237,9 +237,18 @@ def scan(app: AppContext, since: date | None, until: date | None, as_json: bool)
 @click.option(
     "--keep-all", is_flag=True, help="Store every paper, not only those matching a tracked gene."
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Read this many files at once in reader processes; they are stored in the order given.",
+)
 @pass_app
 @handle_errors
-def import_(app: AppContext, files: tuple[Path, ...], as_json: bool, keep_all: bool) -> None:
+def import_(
+    app: AppContext, files: tuple[Path, ...], as_json: bool, keep_all: bool, jobs: int
+) -> None:
     """Import PubMed XML (.xml, .xml.gz) or MEDLINE text (.nbib, .txt) files.
 
     XML: a baseline or update file, or saved efetch output; MEDLINE text: a
@@ -260,6 +269,7 @@ def import_(app: AppContext, files: tuple[Path, ...], as_json: bool, keep_all: b
         paths=list(files),
         keep_all=keep_all,
         show_progress=not as_json,
+        jobs=jobs,
     )
     if as_json:
         click.echo(json.dumps(report.as_json()))

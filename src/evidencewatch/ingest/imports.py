@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,7 +52,9 @@ __all__ = [
     "ImportBatch",
     "ImportFilter",
     "ImportReport",
+    "batch_items",
     "finish_import",
+    "iter_import",
     "keep_test",
     "open_import",
     "read_batches",
@@ -202,14 +204,27 @@ def read_batches(
     progress: Progress,
     batch_size: int,
 ) -> Generator[ImportBatch, None, None]:
-    """The file's records and deletions in batches; counts and problems go to ``report``.
+    """The file's records and deletions in batches; counts and problems go to ``report``."""
+    yield from batch_items(
+        iter_import(path, keep), report=report, progress=progress, batch_size=batch_size
+    )
+
+
+def batch_items(
+    items: Iterable[PubmedItem | SkippedRecord],
+    *,
+    report: ImportReport,
+    progress: Progress,
+    batch_size: int,
+) -> Generator[ImportBatch, None, None]:
+    """Items read from a file (in its order) in batches; counts and problems go to ``report``.
 
     Passed-over citations are counted in ``progress`` as they accumulate; the
     caller counts the records of each batch once it has stored them.
     """
     batch = ImportBatch()
     skipped = 0  # records passed over since progress was last advanced
-    for item in iter_import(path, keep):
+    for item in items:
         if isinstance(item, SkippedRecord):
             report.records += 1
             skipped += 1
