@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from evidencewatch.core.errors import ConfigError
-from evidencewatch.pubmed.client import DEFAULT_BASE_URL as DEFAULT_EUTILS_URL
+from evidencewatch.pubmed.links import EUTILS_BASE_URL as DEFAULT_EUTILS_URL
 
 
 @dataclass(frozen=True, slots=True)

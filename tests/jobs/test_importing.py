@@ -167,3 +167,27 @@ def test_cli_refuses_a_database_without_schema(tmp_path):
     )
     assert result.exit_code == 2
     assert "evidencewatch init" in result.output
+
+
+NBIB = FIXTURES / "saved-search.nbib"
+
+
+def test_a_saved_pubmed_search_in_medline_format_is_matched_and_stored(engine, matcher):
+    report = run_import(engine=engine, paths=[NBIB], matcher=matcher)
+    with Session(engine) as s:
+        pmids = set(s.exec(select(Paper.pmid)).all())
+        pairs = {(c.pmid, c.gene) for c in s.exec(select(Candidate)).all()}
+    assert pmids == {99200001, 99200005}  # the nurses' survey names no tracked gene
+    assert (99200001, "ERBB2") in pairs and (99200005, "RELA") in pairs
+    assert [(e["file"].rsplit("/", 1)[-1], e["position"]) for e in report.errors] == [
+        ("saved-search.nbib", "record 2, line 37"),
+        ("saved-search.nbib", "record 4, line 50"),
+    ]
+    assert report.records == 3  # as for XML: records read, problems apart
+
+
+def test_a_gzipped_medline_file_imports_like_a_plain_one(engine, matcher, tmp_path):
+    gz = tmp_path / "search.txt.gz"
+    gz.write_bytes(gzip.compress(NBIB.read_bytes()))
+    report = run_import(engine=engine, paths=[gz], matcher=matcher)
+    assert report.counts.papers_new == 2

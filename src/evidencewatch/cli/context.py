@@ -1,4 +1,8 @@
-"""What every command shares: the settings and engine, error handling, date options."""
+"""What every command shares: the settings and engine, error handling, date options.
+
+Nothing here loads SQLAlchemy or the storage layer at import time: ``--help`` and
+commands that never touch the database start without them (see cli/main.py).
+"""
 
 from __future__ import annotations
 
@@ -12,16 +16,12 @@ from functools import cached_property, wraps
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
-from sqlalchemy.engine import Engine
 
 from evidencewatch.config import Settings
 from evidencewatch.core.errors import EvidenceWatchError
-from evidencewatch.storage.db import (
-    UNAVAILABLE_ERRORS,
-    database_unavailable,
-    ensure_current,
-    make_engine,
-)
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -94,10 +94,14 @@ class AppContext:
 
     @cached_property
     def engine(self) -> Engine:
+        from evidencewatch.storage.db import make_engine
+
         return make_engine(self.settings.database_url)
 
     def ready_engine(self) -> Engine:
         """The engine, after checking the schema is there and current."""
+        from evidencewatch.storage.db import ensure_current
+
         ensure_current(self.engine)
         return self.engine
 
@@ -130,7 +134,15 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except EvidenceWatchError as exc:
             fail(exc)
-        except UNAVAILABLE_ERRORS as exc:
+        except Exception as exc:
+            # A driver error can only come once the storage layer is loaded: importing it
+            # here keeps it out of commands that never reach the database.
+            if "sqlalchemy" not in sys.modules:
+                raise
+            from evidencewatch.storage.db import UNAVAILABLE_ERRORS, database_unavailable
+
+            if not isinstance(exc, UNAVAILABLE_ERRORS):
+                raise
             fail(database_unavailable(_database_url(), exc))
 
     return wrapper  # type: ignore[return-value]

@@ -3,6 +3,25 @@
 Each command loads the settings once, makes the engine, calls library
 functions with a session, and commits. Errors evidencewatch raises on purpose
 are printed as one clear line with a distinct exit code, never a traceback.
+
+Start-up: a command loads only what it uses. The group is a
+:class:`~evidencewatch.cli.lazy.LazyGroup`: ``COMMANDS`` below names each command's
+module and its short help, so ``evidencewatch --help`` imports no command module,
+and ``evidencewatch review list`` imports ``cli.review`` only. This module, like
+``cli.context``, imports nothing heavy at its top: SQLAlchemy, the storage layer,
+jobs, lxml, scikit-learn and FastAPI are imported inside the command functions.
+
+Registering a command (or a group) of a new module ``cli/<topic>.py``: add one line
+to ``COMMANDS``::
+
+    "users": LazyCommand("evidencewatch.cli.users:user", "Accounts of the review web app."),
+
+The short help is the command's as click derives it (the first sentence of its
+docstring, or its ``short_help``); ``tests/cli/test_lazy.py`` imports every command
+in the table and fails when a name, a target or a short help is out of date, and
+``tests/cli/test_startup.py`` fails when a light command loads a heavy library.
+Subcommands of an existing group (``review ...``) are registered in that group's
+module as before.
 """
 
 from __future__ import annotations
@@ -15,16 +34,85 @@ from typing import Any
 
 import click
 
-from evidencewatch.cli import backup, digest, integrity, ops, quality, review, serve, users, worker
-from evidencewatch.cli import summary as summary_cli
 from evidencewatch.cli.context import AppContext, handle_errors, parse_date, pass_app
+from evidencewatch.cli.lazy import LazyCommand, LazyGroup
 from evidencewatch.config import load_settings
 from evidencewatch.core.errors import EvidenceWatchError
 from evidencewatch.core.logs import configure_logging
-from evidencewatch.storage.db import init_db, session_scope
+
+_M = "evidencewatch.cli."
+#: Every command of ``evidencewatch``: name -> where it lives, and its short help.
+COMMANDS: dict[str, LazyCommand] = {
+    "backup": LazyCommand(
+        _M + "backup:backup",
+        "Write a consistent backup of the database to FILE; scans and curators may keep working.",
+    ),
+    "demo": LazyCommand(
+        _M + "main:demo", "Run the whole pipeline offline on the project's demo records."
+    ),
+    "digest": LazyCommand(
+        _M + "digest:digest",
+        "Write the digest of a period: what changed, beside the seed findings.",
+    ),
+    "eval": LazyCommand(
+        _M + "quality:eval_", "Measure ranking, extraction and gene mentions on a labelled set."
+    ),
+    "export": LazyCommand(
+        _M + "main:export", "Export candidates (one per line) as JSON lines, CSV or RIS."
+    ),
+    "import": LazyCommand(
+        _M + "main:import_",
+        "Import PubMed XML (.xml, .xml.gz) or MEDLINE text (.nbib, .txt) files.",
+    ),
+    "init": LazyCommand(
+        _M + "main:init", "Create the database schema, or upgrade it to this version."
+    ),
+    "rank": LazyCommand(
+        _M + "quality:rank",
+        "Rescore the undecided candidates: today's rule score, then the learned order if it helps.",
+    ),
+    "review": LazyCommand(
+        _M + "review:review",
+        "List, show and decide candidates (paper x gene) in the review queue.",
+    ),
+    "scan": LazyCommand(
+        _M + "main:scan",
+        "Search PubMed for new papers on tracked genes and queue their candidates.",
+    ),
+    "scheduler": LazyCommand(
+        _M + "ops:scheduler",
+        "Run scans and digests on schedule (scan_cron, digest_cron), until stopped.",
+    ),
+    "seed": LazyCommand(
+        _M + "main:seed", "Load the seed findings and check the watchlist (idempotent)."
+    ),
+    "serve": LazyCommand(_M + "serve:serve", "Run the review web app (stop with Ctrl-C)."),
+    "status": LazyCommand(
+        _M + "ops:status",
+        "Show recent scans, the watermark, held locks, next runs, the review backlog, the schema.",
+    ),
+    "unlock": LazyCommand(
+        _M + "ops:unlock", "Clear the lock NAME (default: scan) left by a process that is gone."
+    ),
+    "recheck": LazyCommand(
+        _M + "integrity:recheck",
+        "Re-fetch every paper the evidence rests on; flag retractions and other notices.",
+    ),
+    "summary": LazyCommand(
+        _M + "summary:summary",
+        "Write the evidence summary: each seed finding with what supports or opposes it now.",
+    ),
+    "user": LazyCommand(
+        _M + "users:user", "Accounts of the review web app (curator, editor, admin)."
+    ),
+    "worker": LazyCommand(
+        _M + "worker:worker",
+        "Retrain the ranking after retrain_after_decisions new decisions, until stopped.",
+    ),
+}
 
 
-@click.group()
+@click.group(cls=LazyGroup, lazy=COMMANDS)
 @click.option(
     "--config",
     "config_file",
@@ -63,6 +151,8 @@ def init(app: AppContext) -> None:
     Example:
         EVIDENCEWATCH_DATABASE_URL=sqlite:///./ew.db evidencewatch init
     """
+    from evidencewatch.storage.db import init_db
+
     init_db(app.engine)
     url = app.engine.url.render_as_string(hide_password=True)
     click.echo(f"database ready: {url}")
@@ -81,6 +171,7 @@ def seed(app: AppContext, resolve: bool, check: bool) -> None:
         evidencewatch seed --resolve
     """
     from evidencewatch.ingest import seed as seeding
+    from evidencewatch.storage.db import session_scope
     from evidencewatch.watch.seedfiles import load_findings, load_watchlist
 
     seed_dir = app.settings.seed_path
@@ -163,14 +254,25 @@ def scan(app: AppContext, since: date | None, until: date | None, as_json: bool)
 @click.option(
     "--keep-all", is_flag=True, help="Store every paper, not only those matching a tracked gene."
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Read this many files at once in reader processes; they are stored in the order given.",
+)
 @pass_app
 @handle_errors
-def import_(app: AppContext, files: tuple[Path, ...], as_json: bool, keep_all: bool) -> None:
-    """Import MEDLINE/PubMed XML files (.xml or .xml.gz): baseline, update or efetch output.
+def import_(
+    app: AppContext, files: tuple[Path, ...], as_json: bool, keep_all: bool, jobs: int
+) -> None:
+    """Import PubMed XML (.xml, .xml.gz) or MEDLINE text (.nbib, .txt) files.
 
+    XML: a baseline or update file, or saved efetch output; MEDLINE text: a
+    PubMed search saved in "PubMed format" or a citation manager's export.
     Files are applied in the order given; DeleteCitation entries withdraw
-    stored papers. Malformed records are reported by file and position and
-    skipped; the rest still loads.
+    stored papers. Malformed records are reported by file and position (record
+    number) and skipped; the rest still loads.
 
     \b
     Example:
@@ -184,19 +286,18 @@ def import_(app: AppContext, files: tuple[Path, ...], as_json: bool, keep_all: b
         paths=list(files),
         keep_all=keep_all,
         show_progress=not as_json,
+        jobs=jobs,
     )
     if as_json:
         click.echo(json.dumps(report.as_json()))
     else:
-        click.echo(
-            f"imported {report.files} files, {report.records} records: "
-            f"{report.counts.papers_new} papers new, {report.counts.papers_updated} updated, "
-            f"{report.counts.deleted} deleted, {report.counts.candidates_new} new candidates, "
-            f"{len(report.errors)} errors"
-        )
+        click.echo(report.summary())
         for error in report.errors[:20]:
             click.echo(f"  {error['file']} {error['position']}: {error['message']}", err=True)
-    if report.errors:
+    if report.failure:
+        committed = "the counts above were committed" if not as_json else "counts are committed"
+        click.echo(f"error: import stopped: {report.failure} ({committed})", err=True)
+    if report.errors or report.failure:
         sys.exit(1)
 
 
@@ -231,6 +332,7 @@ def export(app: AppContext, fmt: str, status: str, output: Any) -> None:
         evidencewatch export --format csv --status accepted -o accepted.csv
     """
     from evidencewatch.reporting import export as exporting
+    from evidencewatch.storage.db import session_scope
 
     with session_scope(app.ready_engine()) as session:
         pairs = exporting.iter_candidates(session=session, status=status)
@@ -268,21 +370,3 @@ def demo(app: AppContext, workdir: Path, serve: bool, port: int) -> None:
     from evidencewatch.demo.run import run_demo
 
     run_demo(app.settings, workdir=workdir, serve=serve, port=port, echo=click.echo)
-
-
-for _command in (
-    review.review,
-    serve.serve,
-    users.user,
-    digest.digest,
-    ops.scheduler,
-    worker.worker,
-    ops.status,
-    ops.unlock,
-    backup.backup,
-    quality.rank,
-    quality.eval_,
-    summary_cli.summary,
-    integrity.recheck,
-):
-    cli.add_command(_command)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,17 @@ from evidencewatch.core.progress import Progress
 from evidencewatch.core.timeutil import utcnow
 from evidencewatch.ingest.store import AfterSave, SaveCounts, apply_deletions, save_records
 from evidencewatch.ingest.unresolved import resolve_gone, resolve_stored
-from evidencewatch.pubmed.parse import KeepTest, iter_pubmed
+from evidencewatch.pubmed.medline import is_medline, iter_medline
+from evidencewatch.pubmed.parse import PubmedItem, iter_pubmed
+from evidencewatch.pubmed.raw import (
+    RawRecord,
+    iter_raw,
+    parse_raw,
+    raw_pmid,
+    read_head,
+    read_text,
+    title_and_abstract_bytes,
+)
 from evidencewatch.pubmed.records import (
     DeletedCitations,
     ParseProblem,
@@ -35,12 +45,16 @@ from evidencewatch.storage.models import Paper, Scan
 
 if TYPE_CHECKING:
     from evidencewatch.matching.match import Matcher
+    from evidencewatch.matching.prefilter import Prefilter
 
 __all__ = [
     "IMPORT_BATCH",
     "ImportBatch",
+    "ImportFilter",
     "ImportReport",
+    "batch_items",
     "finish_import",
+    "iter_import",
     "keep_test",
     "open_import",
     "read_batches",
@@ -61,9 +75,30 @@ class ImportReport:
     deletions_listed: int = 0
     errors: list[dict[str, str]] = field(default_factory=list)
     scan_id: int | None = None
+    #: Why the import stopped early (a database error: full disk, lost connection...);
+    #: the counts are then those of the batches committed before it.
+    failure: str | None = None
+
+    @property
+    def status(self) -> str:
+        return "succeeded" if not self.errors and self.failure is None else "failed"
+
+    def summary(self) -> str:
+        files = f"{self.files} file" + ("" if self.files == 1 else "s")
+        records = f"{self.records} record" + ("" if self.records == 1 else "s")
+        errors = f"{len(self.errors)} error" + ("" if len(self.errors) == 1 else "s")
+        return (
+            f"imported {files}, {records}: {self.counts.papers_new} papers new, "
+            f"{self.counts.papers_updated} updated, {self.counts.deleted} deleted, "
+            f"{self.counts.candidates_new} new candidates, {errors}"
+        )
 
     def as_json(self) -> dict[str, Any]:
+        # "status" and "failure" appear only when a database error stopped the import, so
+        # the object of an import that ran to its end keeps the keys it always had.
+        stopped = {"status": self.status, "failure": self.failure} if self.failure else {}
         return {
+            **stopped,
             "files": self.files,
             "records": self.records,
             "papers_new": self.counts.papers_new,
@@ -100,36 +135,96 @@ def open_import(*, session: Session, paths: Sequence[Path]) -> int:
     return scan.id
 
 
-def keep_test(*, session: Session, matcher: Matcher) -> KeepTest:
-    """Which citations to read in full: papers we hold, and those that could match.
+@dataclass
+class ImportFilter:
+    """Which citations to parse: papers we hold (they get their update), and those
+    that could name a tracked gene (the prefilter on raw bytes, then the matcher)."""
 
-    Papers we hold must get their update; for the rest the matcher's cheap
-    prefilter decides, and the matcher decides exactly later.
-    """
+    held: set[int]
+    prefilter: Prefilter
+    matcher: Matcher
+
+    def keeps_raw(self, raw: RawRecord) -> bool:
+        pmid = raw_pmid(raw.data)
+        if pmid is None or pmid in self.held or raw.tag != "PubmedArticle":
+            return True  # unreadable PMIDs are parsed so their problem is reported; books too
+        region = title_and_abstract_bytes(raw.data)
+        return region is None or self.prefilter.could_match(region)
+
+    def keeps_text(self, pmid: int, text: str) -> bool:
+        return pmid in self.held or self.matcher.could_match(text)
+
+
+def keep_test(*, session: Session, matcher: Matcher) -> ImportFilter:
+    """The filter of an import: the PMIDs held now, the matcher's prefilter."""
     held = set(session.exec(select(Paper.pmid)).all())
+    return ImportFilter(held, matcher.prefilter(), matcher)
 
-    def keep(pmid: int, text: str) -> bool:
-        return pmid in held or matcher.could_match(text)
 
-    return keep
+def iter_import(path: Path, keep: ImportFilter | None) -> Iterator[PubmedItem | SkippedRecord]:
+    """The file's items; with ``keep``, citations it refuses are skipped unparsed.
+
+    A PubmedArticleSet is cut into raw records and only kept ones are parsed; any
+    other document (an old MedlineCitationSet) is streamed by the parser, which
+    then peeks at each citation's text before reading it in full.
+    """
+    name = str(path)
+    if is_medline(read_head(path)):
+        yield from _medline_items(path, name, keep)
+        return
+    raws = iter_raw(path, name)
+    if raws is None:
+        yield from iter_pubmed(path, source_name=name, keep=keep.keeps_text if keep else None)
+        return
+    for raw in raws:
+        if isinstance(raw, ParseProblem):
+            yield raw
+        elif keep is None or raw.tag == "DeleteCitation" or keep.keeps_raw(raw):
+            yield from parse_raw(raw, name)
+        else:
+            yield SkippedRecord(raw_pmid(raw.data) or 0)
+
+
+def _medline_items(
+    path: Path, name: str, keep: ImportFilter | None
+) -> Iterator[PubmedItem | SkippedRecord]:
+    """A saved PubMed search in MEDLINE format: records are small, so all are read."""
+    for item in iter_medline(read_text(path), name):
+        if isinstance(item, PubmedRecord) and keep and not keep.keeps_text(item.pmid, item.text):
+            yield SkippedRecord(item.pmid)
+        else:
+            yield item
 
 
 def read_batches(
     path: Path,
     *,
-    keep: KeepTest | None,
+    keep: ImportFilter | None,
     report: ImportReport,
     progress: Progress,
     batch_size: int,
 ) -> Generator[ImportBatch, None, None]:
-    """The file's records and deletions in batches; counts and problems go to ``report``.
+    """The file's records and deletions in batches; counts and problems go to ``report``."""
+    yield from batch_items(
+        iter_import(path, keep), report=report, progress=progress, batch_size=batch_size
+    )
+
+
+def batch_items(
+    items: Iterable[PubmedItem | SkippedRecord],
+    *,
+    report: ImportReport,
+    progress: Progress,
+    batch_size: int,
+) -> Generator[ImportBatch, None, None]:
+    """Items read from a file (in its order) in batches; counts and problems go to ``report``.
 
     Passed-over citations are counted in ``progress`` as they accumulate; the
     caller counts the records of each batch once it has stored them.
     """
     batch = ImportBatch()
     skipped = 0  # records passed over since progress was last advanced
-    for item in iter_pubmed(path, source_name=str(path), keep=keep):
+    for item in items:
         if isinstance(item, SkippedRecord):
             report.records += 1
             skipped += 1
@@ -196,10 +291,12 @@ def save_import_batch(
 
 
 def finish_import(*, session: Session, report: ImportReport) -> None:
-    """Record the import's counts and outcome: failed when any record could not be read."""
+    """Record the import's counts and outcome: failed when any record could not be read,
+    or a database error stopped it (``report.failure``, kept as the scan's error)."""
     scan = session.get(Scan, report.scan_id)
     assert scan is not None
-    scan.status = "succeeded" if not report.errors else "failed"
+    scan.status = report.status
+    scan.error = report.failure
     scan.papers_seen = report.records
     scan.papers_new = report.counts.papers_new
     scan.papers_updated = report.counts.papers_updated

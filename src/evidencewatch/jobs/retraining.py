@@ -28,6 +28,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -36,10 +37,11 @@ from sqlmodel import Session
 from evidencewatch.config import Settings, load_settings
 from evidencewatch.core.errors import EvidenceWatchError, ScanLockedError
 from evidencewatch.jobs.locks import make_holder, scan_lock
-from evidencewatch.ranking.cadence import RetrainOutcome, maybe_retrain, retrain_due
-from evidencewatch.ranking.training import DECIDED
 from evidencewatch.storage.db import ensure_current, make_engine, session_scope
 from evidencewatch.storage.models import Candidate
+
+if TYPE_CHECKING:
+    from evidencewatch.ranking.cadence import RetrainOutcome
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,11 @@ def retrain_hook(settings: Settings) -> Callable[[Session, Candidate], None]:
     """
 
     def hook(session: Session, candidate: Candidate) -> None:
+        # The ranking (scikit-learn) loads on the first decision, not with every command
+        # that merely builds the hook (`review list`).
+        from evidencewatch.ranking.cadence import maybe_retrain
+        from evidencewatch.ranking.training import DECIDED
+
         if candidate.status in DECIDED:
             maybe_retrain(session=session, settings=settings)
 
@@ -68,6 +75,8 @@ def retrain_if_due(settings: Settings, *, engine: Engine) -> RetrainOutcome | No
     nothing while curators are idle. Training holds the ``retrain`` lock; a
     second process that finds it held skips this round (the holder covers it).
     """
+    from evidencewatch.ranking.cadence import maybe_retrain, retrain_due
+
     with session_scope(engine) as session:
         if not retrain_due(session=session, settings=settings):
             return None

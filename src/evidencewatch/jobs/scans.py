@@ -130,6 +130,7 @@ def import_job(
     paths: list[Path],
     keep_all: bool = False,
     show_progress: bool = True,
+    jobs: int = 1,
 ) -> ImportReport:
     watchlist = load_watchlist(settings.seed_path / "watchlist.toml")
     matcher = Matcher.from_watchlist(watchlist)
@@ -141,4 +142,5 @@ def import_job(
             progress=progress if show_progress else NullProgress(),
             store_unmatched=keep_all,
             after_save=BatchScorer(),
+            jobs=jobs,
         )

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from evidencewatch.matching.analysis import Analyser, Analysis, Cue, Mention
 from evidencewatch.matching.extract import Extraction, GeneSentence, extract_from_mentions
@@ -40,6 +41,9 @@ from evidencewatch.matching.snippets import (
 )
 from evidencewatch.pubmed.records import PubmedRecord, title_and_abstract
 from evidencewatch.watch.watchlist import Watchlist
+
+if TYPE_CHECKING:
+    from evidencewatch.matching.prefilter import Prefilter
 
 __all__ = ["NON_HUMAN_ORGANISMS", "CandidateDraft", "Matcher", "not_about_humans"]
 
@@ -121,6 +125,12 @@ class Matcher:
         citation is ``[]``. True only means "worth reading"; :meth:`match` decides.
         """
         return self._search(text) is not None
+
+    def prefilter(self) -> Prefilter:
+        """The byte-level test an import runs on raw records before parsing any."""
+        from evidencewatch.matching.prefilter import Prefilter
+
+        return Prefilter(self._forms, exact=self.could_match)
 
     def record_genes(self, record: PubmedRecord) -> dict[str, list[str]]:
         """Tracked genes a record's title and abstract name, in the human-gene sense.

@@ -48,6 +48,7 @@ from evidencewatch.core.errors import (
 from evidencewatch.pubmed.efetch import read_efetch
 from evidencewatch.pubmed.elink import elink_params, read_elink
 from evidencewatch.pubmed.esearch import ESEARCH_CAP, SearchResult, article_id_term, read_esearch
+from evidencewatch.pubmed.links import EUTILS_BASE_URL
 from evidencewatch.pubmed.parse import ParsedFile
 from evidencewatch.pubmed.ratelimit import RateLimiter
 from evidencewatch.pubmed.responses import describe_call, http_error
@@ -67,7 +68,7 @@ log = logging.getLogger("evidencewatch.pubmed")
 
 #: NCBI's production endpoint. Only configuration defaults should use it; tests
 #: and the offline demo point the client at :mod:`evidencewatch.testing.fake_eutils`.
-DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+DEFAULT_BASE_URL = EUTILS_BASE_URL
 
 #: Most PMIDs NCBI accepts in one EFetch/EPost request.
 EFETCH_MAX_IDS = 10_000

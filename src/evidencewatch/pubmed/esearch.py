@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from evidencewatch.core.errors import EutilsError, EutilsPhraseNotFound
-from evidencewatch.pubmed.responses import error_from_text, error_text, parse_xml, snippet
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 __all__ = ["ESEARCH_CAP", "SearchResult", "article_id_term", "read_esearch"]
 
@@ -79,6 +80,10 @@ def article_id_term(article_id: str) -> str:
 
 def read_esearch(body: bytes, where: str, *, term: str, retmax: int) -> SearchResult:
     """The validated result in an ESearch body; raises :class:`EutilsError` otherwise."""
+    # lxml and requests load with the first search, not with `status`, which only
+    # needs ESEARCH_CAP through the scan windows.
+    from evidencewatch.pubmed.responses import error_from_text, error_text, parse_xml, snippet
+
     root = parse_xml(body, where)
     if root.tag != "eSearchResult":
         raise EutilsError(

@@ -5,6 +5,9 @@ from __future__ import annotations
 from urllib.parse import quote
 
 PUBMED_WEB = "https://pubmed.ncbi.nlm.nih.gov/"
+#: NCBI's production E-utilities endpoint, here (not in ``client``) so that settings can
+#: name it without loading the HTTP client. Only configuration defaults should use it.
+EUTILS_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 PMC_WEB = "https://pmc.ncbi.nlm.nih.gov/articles/"
 
 

@@ -2,22 +2,25 @@
 
 The engine is made once per process at the edge; service functions receive
 a ``Session`` and never open their own.
+
+Alembic is imported only where a migration runs (``init_db``, ``downgrade_db``):
+checking that the schema is current, which every command does, reads the
+revision ids from the migration scripts' source and the database's
+``alembic_version`` row directly, so commands start without loading Alembic.
 """
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlmodel import Session
 
@@ -27,6 +30,9 @@ import evidencewatch.storage.signins
 import evidencewatch.storage.summary
 import evidencewatch.storage.votes  # noqa: F401
 from evidencewatch.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 #: The driver errors that mean "this database cannot be used" (cannot be opened, reached,
 #: read or written) rather than a bug in a statement: a missing folder, a read-only file,
@@ -117,6 +123,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 def _alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     location = resources.files("evidencewatch.storage") / "migrations"
     config.set_main_option("script_location", str(location))
@@ -132,6 +140,8 @@ def _migrate(engine: Engine, verb: str, revision: str) -> None:
 
 
 def _run_migration(engine: Engine, verb: str, revision: str) -> None:
+    from alembic import command
+
     config = _alembic_config(engine)
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
@@ -173,7 +183,12 @@ def downgrade_db(engine: Engine, revision: str) -> None:
 def schema_revision(engine: Engine) -> str | None:
     """The database's Alembic revision (None: no schema yet); driver errors pass through."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not sa.inspect(connection).has_table(_VERSION_TABLE):
+            return None
+        rows = connection.execute(sa.text(f"SELECT version_num FROM {_VERSION_TABLE}")).all()
+    if len(rows) > 1:
+        raise ConfigError(f"the database has {len(rows)} schema revisions; expected one")
+    return str(rows[0][0]) if rows else None
 
 
 def reachable_revision(engine: Engine) -> str | None:
@@ -184,18 +199,53 @@ def reachable_revision(engine: Engine) -> str | None:
         raise database_unavailable(engine.url, exc) from exc
 
 
-def head_revision(engine: Engine) -> str | None:
+def head_revision(engine: Engine | None = None) -> str | None:
     """The newest revision among this version's migration scripts."""
-    return _scripts(engine).get_current_head()
+    revisions = _script_revisions()
+    heads = sorted(set(revisions) - {d for downs in revisions.values() for d in downs})
+    if len(heads) > 1:
+        raise ConfigError(f"the migration scripts have several heads: {', '.join(heads)}")
+    return heads[0] if heads else None
 
 
-def known_revisions(engine: Engine) -> set[str]:
+def known_revisions(engine: Engine | None = None) -> set[str]:
     """Every revision this version's migration scripts know, read from the scripts themselves."""
-    return {script.revision for script in _scripts(engine).walk_revisions()}
+    return set(_script_revisions())
 
 
-def _scripts(engine: Engine) -> ScriptDirectory:
-    return ScriptDirectory.from_config(_alembic_config(engine))
+_VERSION_TABLE = "alembic_version"
+
+
+@cache
+def _script_revisions() -> dict[str, tuple[str, ...]]:
+    """revision -> its down revisions, read from the scripts' source without running them.
+
+    Parsing a few small files costs about a millisecond; importing Alembic's script
+    machinery to ask it the same costs a quarter of a second at every command's start.
+    """
+    versions = resources.files("evidencewatch.storage") / "migrations" / "versions"
+    out: dict[str, tuple[str, ...]] = {}
+    for entry in versions.iterdir():
+        if entry.name.endswith(".py") and not entry.name.startswith("_"):
+            values = _module_constants(entry.read_text(encoding="utf-8"))
+            if isinstance(values.get("revision"), str):
+                down = values.get("down_revision")
+                downs = (down,) if isinstance(down, str) else tuple(down or ())
+                out[str(values["revision"])] = tuple(str(d) for d in downs)
+    return out
+
+
+def _module_constants(source: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for node in ast.parse(source).body:
+        target = value = None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+            values[target.id] = ast.literal_eval(value) if value is not None else None
+    return values
 
 
 def schema_problem(engine: Engine, current: str | None) -> str | None:

@@ -1,0 +1,182 @@
+"""The import prefilter never refuses a record the full matcher would match.
+
+It may let through too much (the matcher decides), never too little. Checked over the
+real records of the shared corpus, and over generated records carrying every surface
+form of every watchlist gene, spelled every way the matcher accepts, in the title and
+the abstract, inside and interrupted by inline markup, with character references.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from tests.corpus import SHARED, requires_shared_corpus
+
+from evidencewatch.ingest.imports import ImportFilter
+from evidencewatch.matching.forms import SEP_EXPLICIT, SurfaceForm, _atoms
+from evidencewatch.matching.prefilter import SEPARATORS, normalise
+from evidencewatch.pubmed.raw import RawRecord, iter_raw, parse_raw
+from evidencewatch.pubmed.records import PubmedRecord
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "import" / "baseline.xml"
+TEMPLATE = re.search(rb"<PubmedArticle>.*?</PubmedArticle>", FIXTURE.read_bytes(), re.S).group(0)  # type: ignore[union-attr]
+SEPS = [" ", "-", "/", "\u2010", "\u2011", "\u2013", "\n", "\xa0", "\u2009"]
+
+
+def record_bytes(title: str, abstract: str) -> bytes:
+    data = re.sub(
+        rb"<ArticleTitle>.*?</ArticleTitle>",
+        lambda _: b"<ArticleTitle>" + title.encode() + b"</ArticleTitle>",
+        TEMPLATE,
+        flags=re.S,
+    )
+    body = b'<AbstractText Label="RESULTS">' + abstract.encode() + b"</AbstractText>"
+    return re.sub(
+        rb"<Abstract>.*?</Abstract>",
+        lambda _: b"<Abstract>" + body + b"</Abstract>",
+        data,
+        flags=re.S,
+    )
+
+
+def parsed(data: bytes) -> PubmedRecord:
+    items = parse_raw(RawRecord("PubmedArticle", data, 1, 1), "<test>")
+    record = items[0]
+    assert isinstance(record, PubmedRecord), items
+    return record
+
+
+@pytest.fixture(scope="module")
+def keep(matcher) -> ImportFilter:
+    return ImportFilter(set(), matcher.prefilter(), matcher)
+
+
+def all_forms(matcher) -> list[SurfaceForm]:
+    return list(matcher._analyser.forms)
+
+
+def spellings(form: SurfaceForm, draw: st.DrawFn | None = None) -> str:
+    """One spelling of ``form`` the matcher accepts; the plain one without ``draw``."""
+    out = []
+    for atom in _atoms(form.text, form.ci):
+        if atom.kind == "lit":
+            text = atom.text
+            if draw and atom.ci:
+                text = draw(st.sampled_from([text, text.upper(), text.capitalize()]))
+            if draw and draw(st.booleans()) and len(text) > 1:
+                cut = draw(st.integers(1, len(text) - 1))
+                text = f"{text[:cut]}<i>{text[cut:]}</i>"  # markup inside a word
+            out.append(text)
+        elif atom.kind == "greek":
+            alt = draw(st.sampled_from(atom.alts)) if draw else atom.alts[0]
+            if draw and len(alt) == 1 and draw(st.booleans()):
+                alt = draw(st.sampled_from([f"&#{ord(alt)};", f"&#x{ord(alt):x};"]))
+            out.append(alt)
+        else:
+            choices = SEPS if atom.explicit else [s for s in SEPS if s != "/"]
+            optional = not atom.required
+            if draw:
+                sep = draw(st.sampled_from(([""] if optional else []) + choices))
+                sep = sep if sep != "\n" else "\n  "  # XML white space, squashed by the parser
+                out.append(
+                    sep if not draw(st.booleans()) else f"<sup>{sep}</sup>" if sep.strip() else sep
+                )
+            else:
+                out.append(" " if atom.required or atom.explicit else "")
+    return "".join(out)
+
+
+PLACES = {
+    "title": lambda m: (f"A study of {m} in breast cancer", "No gene here."),
+    "abstract": lambda m: ("A study in breast cancer", f"Resistance was linked to {m} in cells."),
+    "italic": lambda m: ("Title", f"We found <i>{m}</i> amplified."),
+    "sup": lambda m: (f"{m}<sup>+</sup> tumours", "Abstract."),
+    "bold-start": lambda m: ("Title", f"<b>{m}</b>"),
+    "mathml": lambda m: ("Title", f"<mml:math><mml:mi>{m}</mml:mi></mml:math> levels"),
+    "amp-near": lambda m: ("Title", f"A &amp; B: {m}&lt;0.05"),
+}
+
+
+@pytest.mark.parametrize("place", sorted(PLACES))
+def test_every_surface_form_in_every_place_is_kept(matcher, keep, place):
+    missed = []
+    for form in all_forms(matcher):
+        title, abstract = PLACES[place](spellings(form))
+        data = record_bytes(title, abstract)
+        record = parsed(data)
+        if matcher.could_match(record.text) and not keep.keeps_raw(
+            RawRecord("PubmedArticle", data, 1, 1)
+        ):
+            missed.append(form.text)
+    assert not missed
+
+
+def test_the_plain_spellings_are_found_by_the_matcher_so_the_test_above_tests_something(matcher):
+    found = sum(
+        matcher.could_match(parsed(record_bytes(*PLACES["abstract"](spellings(f)))).text)
+        for f in all_forms(matcher)
+    )
+    assert found >= 0.9 * len(all_forms(matcher))
+
+
+@st.composite
+def planted_record(draw: st.DrawFn, forms: list[SurfaceForm]) -> bytes:
+    form = draw(st.sampled_from(forms))
+    mention = spellings(form, draw)
+    place = draw(st.sampled_from(sorted(PLACES)))
+    title, abstract = PLACES[place](mention)
+    return record_bytes(title, abstract)
+
+
+@settings(
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
+)
+@given(data=st.data())
+def test_generated_spellings_with_markup_and_references_are_never_refused(matcher, keep, data):
+    raw = data.draw(planted_record(all_forms(matcher)))
+    record = parsed(raw)
+    assume(matcher.could_match(record.text))
+    assert keep.keeps_raw(RawRecord("PubmedArticle", raw, 1, 1)), record.text
+
+
+def test_records_naming_no_gene_are_refused_without_parsing(matcher, keep):
+    data = record_bytes("Sleep quality in nurses", "Neutrophils and other 2 groups were counted.")
+    assert not matcher.could_match(parsed(data).text)
+    assert not keep.keeps_raw(RawRecord("PubmedArticle", data, 1, 1))
+
+
+def test_separators_are_every_white_space_the_regex_accepts():
+    spaces = {chr(c) for c in range(0x110000) if re.fullmatch(r"\s", chr(c))}
+    assert spaces <= set(SEPARATORS)
+    assert all(re.fullmatch(SEP_EXPLICIT, c) for c in SEPARATORS)
+    assert normalise("<i>ErbB</i>\u2010&#50;") == "erbb2"
+
+
+@requires_shared_corpus
+def test_no_real_record_the_matcher_would_read_is_refused(matcher, keep):
+    files = [
+        p for p in sorted(SHARED.rglob("*.xml")) if b"<PubmedArticle>" in p.read_bytes()[:200_000]
+    ]
+    assert files, "no PubmedArticleSet files in the shared corpus"
+    checked = kept = 0
+    for path in files:
+        raws = iter_raw(path, str(path))
+        if raws is None:
+            continue
+        for raw in raws:
+            if not isinstance(raw, RawRecord) or raw.tag != "PubmedArticle":
+                continue
+            records = [i for i in parse_raw(raw, str(path)) if isinstance(i, PubmedRecord)]
+            if not records:
+                continue
+            checked += 1
+            if matcher.could_match(records[0].text) or matcher.match(records[0]):
+                kept += 1
+                assert keep.keeps_raw(raw), (path.name, records[0].pmid)
+    assert checked > 100
