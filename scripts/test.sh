@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
-# What the suite needs from Debian: chromium for the browser tests, a PostgreSQL
+# What the suite needs from Debian: chromium for the browser tests, npm to fetch
+# axe-core (the accessibility checks) from the npm registry, a PostgreSQL
 # server for the PostgreSQL half. Installed when missing and we are root; in CI
 # (CI set) a part that is still missing fails the run instead of skipping tests.
 need() {  # need WHAT PACKAGE TEST-COMMAND
@@ -27,6 +28,7 @@ need() {  # need WHAT PACKAGE TEST-COMMAND
 }
 pg_server() { ls /usr/lib/postgresql/*/bin/initdb; }
 need browser chromium command -v chromium
+need accessibility npm command -v npm
 need PostgreSQL postgresql pg_server
 
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"

@@ -109,17 +109,27 @@ def create_app(
     app.add_middleware(deps.SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
+    _add_routes(app, settings)
+    _add_error_handlers(app)
+    return app
+
+
+_ROUTERS = (
+    auth.router,
+    queue.router,
+    navigation.router,
+    candidates.router,
+    team.router,
+    summary.router,
+    integrity.router,
+)
+
+
+def _add_routes(app: FastAPI, settings: Settings) -> None:
+    """Every page, each behind the request checks; the nav links of what is there."""
     checked = [Depends(deps.request_context)]
-    for router in (
-        auth.router,
-        queue.router,
-        navigation.router,
-        candidates.router,
-        team.router,
-        summary.router,
-    ):
+    for router in _ROUTERS:
         app.include_router(router, dependencies=checked)
-    app.include_router(integrity.router, dependencies=checked)
     digests = _optional_routes("evidencewatch.web.routes.digests")
     if digests is not None:  # the digest pages follow read_requires_login too
         app.include_router(digests.router, dependencies=[*checked, Depends(deps.require_reader)])
@@ -133,8 +143,6 @@ def create_app(
     )
     if settings.review_mode == "dual":
         app.state.nav_links += [("Conflicts", "/conflicts"), ("Agreement", "/agreement")]
-    _add_error_handlers(app)
-    return app
 
 
 def _optional_routes(name: str) -> ModuleType | None:

@@ -76,11 +76,7 @@ def queue_page(
     blind = Blind(user.username if user is not None else None) if dual else None
     counts = gene_counts(session=session, status=filters["status"], blind=blind)
     result = _fetch(session, filters, counts, blind, page)
-    active = {
-        k: v
-        for k, v in filters.items()
-        if v and not (k == "status" and v == "pending") and not (k == "view" and v == "papers")
-    }
+    active = _active(filters)
 
     def url(**changes: str | int) -> str:
         params = {**active, **{k: v for k, v in changes.items() if v}}
@@ -109,6 +105,12 @@ def queue_page(
         ),
     }
     return render(request, "web/queue.html", context)
+
+
+def _active(filters: dict[str, str]) -> dict[str, str]:
+    """The filters a URL must carry: those set to something other than their default."""
+    defaults = {"status": "pending", "view": "papers"}
+    return {k: v for k, v in filters.items() if v and v != defaults.get(k)}
 
 
 def _fetch(
