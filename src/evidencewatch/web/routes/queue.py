@@ -16,7 +16,7 @@ from evidencewatch.core.errors import InvalidDecision
 from evidencewatch.core.vocabulary import THERAPY_CLASSES, UNDECIDED, ReviewMode, Status
 from evidencewatch.review import team
 from evidencewatch.review.conflicts import count_conflicts
-from evidencewatch.review.paper_queue import paper_queue
+from evidencewatch.review.paper_queue import PaperItem, paper_queue
 from evidencewatch.review.presence import open_by
 from evidencewatch.review.progress import progress
 from evidencewatch.review.queue import Blind, gene_counts, queue
@@ -100,11 +100,21 @@ def queue_page(
         "progress": progress(session=session, recall_target=settings.stop_recall_target).as_json(),
         "open_by": open_by(
             session=session,
-            candidate_ids=[i.candidate.id for i in result.items],
+            candidate_ids=_shown_ids(result.items),
             exclude=user.username if user else None,
         ),
     }
     return render(request, "web/queue.html", context)
+
+
+def _shown_ids(items: list[Any]) -> list[int]:
+    """The candidates a page shows: each row's, or every candidate of each paper's row."""
+    ids: list[int | None] = []
+    for item in items:
+        ids += (
+            [c.id for c in item.candidates] if isinstance(item, PaperItem) else [item.candidate.id]
+        )
+    return [i for i in ids if i is not None]
 
 
 def _active(filters: dict[str, str]) -> dict[str, str]:
