@@ -69,30 +69,18 @@ def accept(
     on_decided: DecisionHook | None = None,
 ) -> Outcome:
     """Accept (single) or vote accept (dual) with the curator's fields."""
-    current = get_candidate(session=session, candidate_id=candidate_id, fresh=True)
-    if _votes(mode, current):
-        result = votes.vote(
-            session=session,
-            candidate_id=candidate_id,
-            voter=actor,
-            decision=VoteDecision.accept,
-            expected_version=expected_version,
-            edits=edits,
-            note=note,
-            on_decided=on_decided,
-        )
-        return Outcome(result.candidate, result.state)
-    decided = decisions.accept(
+    return _decide(
+        VoteDecision.accept,
+        {"edits": edits},
         session=session,
+        mode=mode,
         candidate_id=candidate_id,
         actor=actor,
         expected_version=expected_version,
-        edits=edits,
         note=note,
         role=role,
         on_decided=on_decided,
     )
-    return Outcome(decided, DECIDED)
 
 
 def reject(
@@ -108,28 +96,57 @@ def reject(
     on_decided: DecisionHook | None = None,
 ) -> Outcome:
     """Reject (single) or vote reject (dual) with a coded reason."""
+    return _decide(
+        VoteDecision.reject,
+        {"reason": reason},
+        session=session,
+        mode=mode,
+        candidate_id=candidate_id,
+        actor=actor,
+        expected_version=expected_version,
+        note=note,
+        role=role,
+        on_decided=on_decided,
+    )
+
+
+def _decide(
+    choice: VoteDecision,
+    fields: dict[str, Any],
+    *,
+    session: Session,
+    mode: str,
+    candidate_id: int,
+    actor: str,
+    expected_version: int,
+    note: str | None,
+    role: str,
+    on_decided: DecisionHook | None,
+) -> Outcome:
+    # One path for accept and reject: only the vote's kind and its fields differ.
     current = get_candidate(session=session, candidate_id=candidate_id, fresh=True)
     if _votes(mode, current):
         result = votes.vote(
             session=session,
             candidate_id=candidate_id,
             voter=actor,
-            decision=VoteDecision.reject,
+            decision=choice,
             expected_version=expected_version,
-            reason=reason,
             note=note,
             on_decided=on_decided,
+            **fields,
         )
         return Outcome(result.candidate, result.state)
-    decided = decisions.reject(
+    single = decisions.accept if choice == VoteDecision.accept else decisions.reject
+    decided = single(
         session=session,
         candidate_id=candidate_id,
         actor=actor,
         expected_version=expected_version,
-        reason=reason,
         note=note,
         role=role,
         on_decided=on_decided,
+        **fields,
     )
     return Outcome(decided, DECIDED)
 
