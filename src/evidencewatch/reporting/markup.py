@@ -14,6 +14,7 @@ removes them (:func:`neutralise_bidi`); the stored text keeps them exactly.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from html import escape
 
@@ -59,6 +60,17 @@ BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066
 _NO_BIDI = str.maketrans(dict.fromkeys(BIDI_CONTROLS))
 # What makes the XML parser's reading of a fragment differ from the fragment itself.
 _MAY_HOLD_MARKUP = re.compile(r"[<&\r]")
+# lxml parsers may not be shared between threads (the web app renders in several), and
+# building one per fragment cost more than parsing the fragment.
+_PARSERS = threading.local()
+
+
+def _fragment_parser() -> etree.XMLParser:
+    parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=False)
+        _PARSERS.parser = parser
+    return parser
 
 
 def neutralise_bidi(text: str) -> str:
@@ -67,6 +79,8 @@ def neutralise_bidi(text: str) -> str:
     A :class:`~markupsafe.Markup` stays Markup: the controls are plain characters,
     never part of a tag, so removing them cannot change what the markup means.
     """
+    if text.isascii():  # every control is outside ASCII; the check is far cheaper than translate
+        return text
     if isinstance(text, Markup):
         return Markup(str.translate(text, _NO_BIDI))
     return text.translate(_NO_BIDI)
@@ -84,7 +98,7 @@ def safe_markup(fragment: str | None) -> Markup:
     try:
         root = etree.fromstring(
             f'<root xmlns:mml="{_MATHML_NS}">{fragment}</root>'.encode(),
-            parser=etree.XMLParser(resolve_entities=False, no_network=True, recover=False),
+            parser=_fragment_parser(),
         )
     except etree.XMLSyntaxError:
         # Not well-formed: show it exactly as text.
