@@ -65,12 +65,16 @@ _MAY_HOLD_MARKUP = re.compile(r"[<&\r]")
 _PARSERS = threading.local()
 
 
-def _fragment_parser() -> etree.XMLParser:
+def parse_fragment(fragment: str) -> etree._Element:
+    """PubMed inline markup under one root (MathML's prefix declared); XMLSyntaxError if not
+    well-formed. No entity is resolved and nothing is fetched."""
     parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
     if parser is None:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=False)
         _PARSERS.parser = parser
-    return parser
+    return etree.fromstring(
+        f'<root xmlns:mml="{_MATHML_NS}">{fragment}</root>'.encode(), parser=parser
+    )
 
 
 def neutralise_bidi(text: str) -> str:
@@ -96,10 +100,7 @@ def safe_markup(fragment: str | None) -> Markup:
         # parsing each one was most of a large digest's rendering time).
         return Markup(escape(fragment))
     try:
-        root = etree.fromstring(
-            f'<root xmlns:mml="{_MATHML_NS}">{fragment}</root>'.encode(),
-            parser=_fragment_parser(),
-        )
+        root = parse_fragment(fragment)
     except etree.XMLSyntaxError:
         # Not well-formed: show it exactly as text.
         return Markup(escape(fragment))
