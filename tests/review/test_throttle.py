@@ -14,9 +14,14 @@ T0 = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
 
 def fail(session, settings, at, name="alice", address="10.0.0.1"):
-    throttle.record_attempt(session=session, username=name, address=address, now=at)
-    return throttle.locks_after_failure(
-        session=session, settings=settings, username=name, address=address, now=at
+    attempt = throttle.record_attempt(session=session, username=name, address=address, now=at)
+    return throttle.attempt_failed(
+        session=session,
+        settings=settings,
+        attempt_id=attempt,
+        username=name,
+        address=address,
+        now=at,
     )
 
 
@@ -58,3 +63,55 @@ def test_success_forgets_the_accounts_failures_but_not_the_addresss(session, set
     throttle.attempt_succeeded(session=session, attempt_id=attempt, username="alice")
     names = [row.username for row in session.exec(select(LoginFailure)).all()]
     assert names == ["mallory"]
+
+
+def begin(session, settings, at, name="alice", address="10.0.0.1"):
+    return throttle.begin_attempt(
+        session=session, settings=settings, username=name, address=address, now=at
+    )
+
+
+def test_attempts_in_flight_never_count_against_their_address(session, settings):
+    s = settings.with_overrides(login_max_failures_per_address=3)
+    for i in range(10):  # ten different curators, all still being checked
+        assert isinstance(begin(session, s, T0, name=f"curator{i}"), int)
+    assert (
+        throttle.lock_in_force(
+            session=session, settings=s, username="curator9", address="10.0.0.1", now=T0
+        )
+        is None
+    )
+
+
+def test_an_account_has_at_most_its_remaining_guesses_in_flight(session, settings):
+    s = settings.with_overrides(login_max_failures=3, login_max_failures_per_address=100)
+    fail(session, s, T0)
+    assert [isinstance(begin(session, s, T0), int) for _ in range(2)] == [True, True]
+    refused = begin(session, s, T0)
+    assert isinstance(refused, throttle.Lock) and refused.scope == throttle.IN_FLIGHT
+    assert refused.retry_after(T0) == throttle.IN_FLIGHT_RETRY_SECONDS
+    pending = session.exec(select(LoginFailure).where(LoginFailure.pending)).all()
+    assert len(pending) == 2  # the refused attempt left no row
+
+
+def test_after_a_lock_ends_one_guess_at_a_time_is_checked(session, settings):
+    s = settings.with_overrides(login_max_failures=2, login_lockout_seconds=10)
+    fail(session, s, T0)
+    fail(session, s, T0)
+    assert begin(session, s, T0 + timedelta(seconds=5)).scope == throttle.ACCOUNT
+    later = T0 + timedelta(seconds=11)
+    assert isinstance(begin(session, s, later), int)
+    assert begin(session, s, later).scope == throttle.IN_FLIGHT
+
+
+def test_an_attempt_left_pending_past_its_time_counts_as_a_failure(session, settings):
+    s = settings.with_overrides(
+        login_max_failures=100, login_max_failures_per_address=2, login_lockout_seconds=300
+    )
+    begin(session, s, T0, name="mallory")
+    begin(session, s, T0, name="root")
+    at = T0 + timedelta(seconds=throttle.PENDING_SECONDS + 1)  # their worker died mid-check
+    lock = throttle.lock_in_force(
+        session=session, settings=s, username="bob", address="10.0.0.1", now=at
+    )
+    assert lock is not None and (lock.scope, lock.failures) == (throttle.ADDRESS, 2)

@@ -1,9 +1,17 @@
 """The sign-in throttle: a temporary lockout per account and per client address.
 
-Failed sign-ins are rows of ``login_failure``, so every worker process of the
-web app sees the same counts. An attempt is written *before* its password is
-checked, and removed again if the password was right: parallel guesses count
-against each other at once, not only after their slow hash checks finish.
+Sign-in attempts are rows of ``login_failure``, so every worker process of the
+web app sees the same counts. A row is written, ``pending``, before its
+password is checked; a right password removes it, a wrong one (or an unknown
+name) makes it a failure. The two scopes count differently:
+
+* an **address** counts failures only. Curators signing in at once from one
+  address (a proxy, a lab's NAT, loopback) never count against each other
+  while their passwords are checked, nor after they proved right;
+* an **account** counts failures, and also caps the attempts in flight on it
+  at the guesses it has left before its lock (at least one): parallel guesses
+  at one account get no more checks than the same guesses one after another.
+  An attempt over the cap is refused unchecked (:data:`IN_FLIGHT`, 429).
 
 Within ``login_failure_window_seconds``, the ``login_max_failures``-th failure
 for one account name (or the ``login_max_failures_per_address``-th from one
@@ -12,7 +20,8 @@ the lock, up to the window. While locked, sign-ins are refused unchecked, even
 with the right password, and refused attempts do not extend the lock (so a
 locked-out curator is let back in after the lock, however often an attacker
 keeps trying). A successful sign-in clears its account's failures, never the
-address's.
+address's. A row left pending for :data:`PENDING_SECONDS` (its worker died
+mid-check) counts as a failure: it never proved right.
 """
 
 from __future__ import annotations
@@ -29,11 +38,18 @@ from evidencewatch.storage.signins import LoginFailure
 
 MAX_NAME = 80
 MAX_ADDRESS = 64
+ACCOUNT = "account"
+ADDRESS = "address"
+IN_FLIGHT = "in_flight"  # refused: the account's remaining guesses are all being checked
+# A check takes well under a second even behind the hashing pool's full queue.
+PENDING_SECONDS = 60.0
+IN_FLIGHT_RETRY_SECONDS = 2
 
 
 @dataclass(frozen=True, slots=True)
 class Lock:
-    """A lockout in force: on what (``account`` or ``address``), how many failures, until when."""
+    """A refusal in force: on what (:data:`ACCOUNT`, :data:`ADDRESS` or :data:`IN_FLIGHT`),
+    after how many failures (or attempts in flight), until when."""
 
     scope: str
     failures: int
@@ -51,8 +67,8 @@ def lock_in_force(
     locks = [
         lock
         for lock in (
-            _lock(session, settings, "account", username[:MAX_NAME], now),
-            _lock(session, settings, "address", address[:MAX_ADDRESS], now),
+            _lock(session, settings, ACCOUNT, username[:MAX_NAME], now),
+            _lock(session, settings, ADDRESS, address[:MAX_ADDRESS], now),
         )
         if lock is not None and lock.until > now
     ]
@@ -60,12 +76,42 @@ def lock_in_force(
 
 
 def record_attempt(*, session: Session, username: str, address: str, now: datetime) -> int:
-    """Count an attempt as failed until its password proves right; the row's id."""
-    row = LoginFailure(at=now, username=username[:MAX_NAME], address=address[:MAX_ADDRESS])
+    """An attempt in flight (pending), not yet admitted (see :func:`begin_attempt`); its id."""
+    row = LoginFailure(
+        at=now, username=username[:MAX_NAME], address=address[:MAX_ADDRESS], pending=True
+    )
     session.add(row)
     session.flush()
     assert row.id is not None
     return row.id
+
+
+def begin_attempt(
+    *, session: Session, settings: Settings, username: str, address: str, now: datetime
+) -> int | Lock:
+    """The id of this attempt, now in flight, or the lock or cap that refuses it (not counted).
+
+    Attempts at one account name are admitted one at a time: on PostgreSQL
+    under a transaction-scoped advisory lock on the name, on SQLite under the
+    database's write lock, which the attempt's INSERT takes before any count.
+    So of a burst of parallel guesses exactly the cap is checked.
+    """
+    key = username[:MAX_NAME]
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+    attempt_id = record_attempt(session=session, username=username, address=address, now=now)
+    lock = lock_in_force(
+        session=session, settings=settings, username=username, address=address, now=now
+    )
+    if lock is None:
+        failures = _tally(session, ACCOUNT, key, settings, now, pending=False)[0]
+        in_flight = _tally(session, ACCOUNT, key, settings, now, pending=True)[0]
+        if in_flight <= max(1, settings.login_max_failures - failures):
+            return attempt_id
+        until = now + timedelta(seconds=IN_FLIGHT_RETRY_SECONDS)
+        lock = Lock(scope=IN_FLIGHT, failures=in_flight - 1, until=until)
+    forget_attempt(session=session, attempt_id=attempt_id)
+    return lock
 
 
 def forget_attempt(*, session: Session, attempt_id: int) -> None:
@@ -77,36 +123,62 @@ def attempt_succeeded(*, session: Session, attempt_id: int, username: str) -> No
     """The password was right: forget this attempt and the account's earlier failures."""
     session.execute(sa.delete(LoginFailure).where(col(LoginFailure.id) == attempt_id))
     session.execute(
-        sa.delete(LoginFailure).where(col(LoginFailure.username) == username[:MAX_NAME])
+        sa.delete(LoginFailure).where(
+            col(LoginFailure.username) == username[:MAX_NAME], ~col(LoginFailure.pending)
+        )
     )
 
 
-def locks_after_failure(
-    *, session: Session, settings: Settings, username: str, address: str, now: datetime
+def attempt_failed(
+    *,
+    session: Session,
+    settings: Settings,
+    attempt_id: int,
+    username: str,
+    address: str,
+    now: datetime,
 ) -> list[Lock]:
-    """The locks a failure just recorded has started or extended; old failures are pruned."""
+    """The password was wrong: the attempt becomes a failure; the locks it started or extended.
+
+    Failures older than the window are pruned.
+    """
+    row = session.get(LoginFailure, attempt_id)
+    if row is None:  # pruned meanwhile (a check held past the window): count it anew
+        row = LoginFailure(username=username[:MAX_NAME], address=address[:MAX_ADDRESS])
+        session.add(row)
+    row.pending, row.at = False, now
+    session.flush()
     cutoff = now - timedelta(seconds=settings.login_failure_window_seconds)
     session.execute(sa.delete(LoginFailure).where(col(LoginFailure.at) < cutoff))
     found = (
-        _lock(session, settings, "account", username[:MAX_NAME], now),
-        _lock(session, settings, "address", address[:MAX_ADDRESS], now),
+        _lock(session, settings, ACCOUNT, username[:MAX_NAME], now),
+        _lock(session, settings, ADDRESS, address[:MAX_ADDRESS], now),
     )
     return [lock for lock in found if lock is not None and lock.until > now]
 
 
-def _lock(session: Session, settings: Settings, scope: str, key: str, now: datetime) -> Lock | None:
-    column = col(LoginFailure.username) if scope == "account" else col(LoginFailure.address)
-    limit = (
-        settings.login_max_failures
-        if scope == "account"
-        else settings.login_max_failures_per_address
-    )
+def _tally(
+    session: Session, scope: str, key: str, settings: Settings, now: datetime, *, pending: bool
+) -> tuple[int, datetime | None]:
+    """Failures (``pending=False``, with stale pending rows) or attempts in flight, and the
+    latest one's time, for one account name or address within the window."""
+    column = col(LoginFailure.username) if scope == ACCOUNT else col(LoginFailure.address)
     cutoff = now - timedelta(seconds=settings.login_failure_window_seconds)
+    stale = now - timedelta(seconds=PENDING_SECONDS)
+    in_flight = sa.and_(col(LoginFailure.pending), col(LoginFailure.at) >= stale)
     count, last = session.exec(
         select(sa.func.count(), sa.func.max(col(LoginFailure.at))).where(
-            column == key, col(LoginFailure.at) >= cutoff
+            column == key, col(LoginFailure.at) >= cutoff, in_flight if pending else ~in_flight
         )
     ).one()
+    return int(count), last
+
+
+def _lock(session: Session, settings: Settings, scope: str, key: str, now: datetime) -> Lock | None:
+    limit = (
+        settings.login_max_failures if scope == ACCOUNT else settings.login_max_failures_per_address
+    )
+    count, last = _tally(session, scope, key, settings, now, pending=False)
     if count < limit or last is None:
         return None
     seconds = min(

@@ -4,8 +4,10 @@ No ``from __future__ import annotations`` here: SQLModel reads the real
 annotation objects (sqlmodel#196).
 
 A session's cookie carries a random token; only its SHA-256 is stored, so a
-copy of the database signs nobody in. Failed sign-ins are kept for the
-throttle's window (``login_failure_window_seconds``) and pruned after it.
+copy of the database signs nobody in. Sign-in attempts are kept for the
+throttle's window (``login_failure_window_seconds``) and pruned after it: a
+row is ``pending`` while its password is being checked, then a failure (a
+right password removes it).
 """
 
 from datetime import datetime
@@ -37,7 +39,7 @@ class WebSession(SQLModel, table=True):
 
 
 class LoginFailure(SQLModel, table=True):
-    """A wrong user name or password, by account name and client address."""
+    """A sign-in attempt by account name and client address: in flight, or failed."""
 
     __tablename__ = "login_failure"
 
@@ -45,3 +47,8 @@ class LoginFailure(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(False, index=True))
     username: str = Field(sa_column=sa.Column(sa.String(80), nullable=False, index=True))
     address: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, index=True))
+    # True while the password is checked: counts only against the account, never the address
+    pending: bool = Field(
+        default=False,
+        sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()),
+    )

@@ -2,15 +2,18 @@
 
 Signing in is an ``async`` route so that its slow part, the Argon2id check,
 runs on the bounded :class:`~evidencewatch.web.hashing.HashingPool` and never
-on the request threads the other pages use; its two short database steps run
-on those threads (Starlette's threadpool), each its own transaction:
+on the request threads the other pages use; its short database steps run on
+those threads (Starlette's threadpool), each its own transaction:
 
 1. the throttle (:mod:`evidencewatch.review.throttle`): refuse a locked account
-   or address with 429 and ``Retry-After``, else count the attempt;
-2. check the password on the pool (503 and ``Retry-After`` when it is full);
-3. a right password starts a server-side session; a wrong one stays counted
-   and may lock the account or address. Every failure, lockout and refusal is
-   a security event with the client's address.
+   or address with 429 and ``Retry-After``, else record the attempt as in
+   flight (committed), then admit it unless the account already has as many
+   attempts in flight as it has guesses left (429 again, ``in_flight``);
+2. check the password on the pool (503 and ``Retry-After`` when it is full:
+   the server is busy, not a guessing brake; the attempt is forgotten);
+3. a right password starts a server-side session and forgets the attempt; a
+   wrong one makes it a failure, which may lock the account or address. Every
+   failure, lockout and refusal is a security event with the client's address.
 """
 
 from __future__ import annotations
@@ -117,7 +120,7 @@ def logout(request: Request) -> Response:
 def _begin(
     engine: Engine, settings: Settings, username: str, address: str, request: Request
 ) -> Attempt | throttle.Lock:
-    """The lock that refuses this sign-in, or the attempt, counted, with the hash to check."""
+    """The lock that refuses this sign-in, or the attempt, in flight, with the hash to check."""
     at = now(request)
     with session_scope(engine) as session:
         lock = throttle.lock_in_force(
@@ -125,18 +128,24 @@ def _begin(
         )
         if lock is not None:
             return lock
-        attempt_id = throttle.record_attempt(
-            session=session, username=username, address=address, now=at
-        )
         user = accounts.get_user(session=session, username=username) if username else None
-        return Attempt(
-            username=username,
-            address=address,
-            attempt_id=attempt_id,
-            password_hash=accounts.hash_to_check(user),
-            known=user is not None,
-            active=user is not None and user.active,
+        password_hash = accounts.hash_to_check(user)
+        known, active = user is not None, user is not None and user.active
+    # Counted in a transaction of its own that starts with its write (see begin_attempt).
+    with session_scope(engine) as session:
+        attempt_id = throttle.begin_attempt(
+            session=session, settings=settings, username=username, address=address, now=at
         )
+    if isinstance(attempt_id, throttle.Lock):
+        return attempt_id
+    return Attempt(
+        username=username,
+        address=address,
+        attempt_id=attempt_id,
+        password_hash=password_hash,
+        known=known,
+        active=active,
+    )
 
 
 def _succeed(
@@ -164,15 +173,16 @@ def _succeed(
 def _fail(
     engine: Engine, settings: Settings, begun: Attempt, right: bool, request: Request
 ) -> None:
-    """Log the failure, and any lockout it started or extended (the attempt stays counted)."""
+    """Count and log the failure, and any lockout it started or extended."""
     reason = "wrong_password" if begun.known else "unknown_user"
     if right or (begun.known and not begun.active):
         reason = "disabled"
     security_event("login_failed", user=begun.username, address=begun.address, reason=reason)
     with session_scope(engine) as session:
-        locks = throttle.locks_after_failure(
+        locks = throttle.attempt_failed(
             session=session,
             settings=settings,
+            attempt_id=begun.attempt_id,
             username=begun.username,
             address=begun.address,
             now=now(request),
@@ -197,13 +207,20 @@ def _forget(engine: Engine, begun: Attempt) -> None:
 def _refused(request: Request, lock: throttle.Lock, username: str, target: str) -> Response:
     retry_after = lock.retry_after(now(request))
     address = client_address(request)
+    in_flight = lock.scope == throttle.IN_FLIGHT
     security_event(
-        "login_refused_locked", scope=lock.scope, user=username, address=address, retry=retry_after
+        "login_refused_in_flight" if in_flight else "login_refused_locked",
+        scope=lock.scope,
+        user=username,
+        address=address,
+        retry=retry_after,
     )
-    where = "for this account" if lock.scope == "account" else "from this address"
+    where = "from this address" if lock.scope == throttle.ADDRESS else "for this account"
     error = (
-        f"Too many failed sign-ins {where}. Sign-in is locked for {retry_after} more seconds; "
-        "try again then."
+        f"Too many sign-ins for this account at once. Try again in {retry_after} seconds."
+        if in_flight
+        else f"Too many failed sign-ins {where}. Sign-in is locked for {retry_after} more "
+        "seconds; try again then."
     )
     context = {"next": target, "error": error, "username": username}
     response = render(request, "web/login.html", context, status_code=429)
