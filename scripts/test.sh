@@ -55,4 +55,8 @@ if [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ]; then
   echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
 fi
 
-$BIN/pytest "$@"
+# One pytest worker per core, at most 4: each test makes its own database (a SQLite file
+# in its tmp_path, a PostgreSQL schema of its own), so workers share nothing but the server.
+# EVIDENCEWATCH_TEST_WORKERS=0 runs in one process (for -x, --pdb or print debugging).
+WORKERS="${EVIDENCEWATCH_TEST_WORKERS:-$($BIN/python -c 'import os; print(min(4, len(os.sched_getaffinity(0))))')}"
+$BIN/pytest -n "$WORKERS" --dist loadfile "$@"

@@ -35,7 +35,7 @@ def _backends() -> list:
 def make_test_database(backend: str, tmp_path: Path) -> tuple[str, Engine]:
     """A brand-new empty database: a SQLite file, or a fresh PostgreSQL schema."""
     if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'evidencewatch.storage.db'}"
+        url = f"sqlite:///{tmp_path / 'evidencewatch.db'}"
         return url, make_engine(url)
     assert POSTGRES_URL
     schema = f"t_{uuid.uuid4().hex[:12]}"

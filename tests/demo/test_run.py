@@ -19,7 +19,7 @@ def test_demo_seeds_scans_queues_and_writes_a_digest_offline(tmp_path, monkeypat
         env={"EVIDENCEWATCH_EUTILS_URL": "http://127.0.0.1:9/"},
     )
     assert result.exit_code == 0, result.output
-    engine = make_engine(f"sqlite:///{workdir / 'evidencewatch.storage.db'}")
+    engine = make_engine(f"sqlite:///{workdir / 'evidencewatch.db'}")
     with Session(engine) as s:
         scan = s.exec(select(Scan)).one()
         papers = s.exec(select(Paper)).all()

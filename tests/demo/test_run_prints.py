@@ -27,7 +27,7 @@ def test_demo_prints_statuses_and_next_steps_that_fit_the_database(tmp_path, mon
     assert first.exit_code == 0, first.output
     header = next(line for line in first.output.splitlines() if "score" in line and "PMID" in line)
     assert header.split() == ["score", "gene", "PMID", "status", "therapy", "title"]
-    db = f"sqlite:///{(workdir / 'evidencewatch.storage.db').resolve()}"
+    db = f"sqlite:///{(workdir / 'evidencewatch.db').resolve()}"
     assert first.output.count(f"export EVIDENCEWATCH_DATABASE_URL={db}") == 1
     assert "--password-stdin" in first.output
     assert "user add curator --role curator" in first.output

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlmodel import Session
+
+from evidencewatch.review import decisions
 from evidencewatch.review.progress import progress, screening_history
+from evidencewatch.review.undo import undo
+from evidencewatch.storage.db import init_db, make_engine
 from factories import make_candidate
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
@@ -50,3 +55,40 @@ def test_nothing_screened_gives_an_open_estimate_and_no_stop(session):
     data = progress(session=session).as_json()
     assert data["estimated_relevant_remaining"] is None
     assert data["interval"]["high"] == 1 and data["stop_recommended"] is False
+
+
+def test_the_figures_follow_every_decision_and_undo_seen_from_another_engine(tmp_path):
+    # Two engines on one database stand for two web workers: each keeps its own figures.
+    url = f"sqlite:///{tmp_path / 'two.db'}"
+    worker_a, worker_b = make_engine(url), make_engine(url)
+    init_db(worker_a)
+    with Session(worker_a) as s:
+        ids = [make_candidate(s, None, status="pending").id for _ in range(3)]
+        s.commit()
+
+    def screened() -> tuple[int, int, int]:
+        with Session(worker_a) as s:
+            p = progress(session=s)
+            return p.screened, p.remaining, p.relevant_found
+
+    def on_b(action, cid: int) -> None:
+        with Session(worker_b) as s:
+            action(s, cid)
+            s.commit()
+
+    def reject(s, cid: int) -> None:
+        decisions.reject(session=s, candidate_id=cid, actor="alice", expected_version=1,
+                         reason="duplicate")  # fmt: skip
+
+    def accept(s, cid: int) -> None:
+        decisions.accept(session=s, candidate_id=cid, actor="alice", expected_version=1,
+                         edits={"statement": "S"})  # fmt: skip
+
+    assert screened() == (0, 3, 0)
+    on_b(reject, ids[0])
+    assert screened() == (1, 2, 0)
+    on_b(lambda s, cid: undo(session=s, candidate_id=cid, actor="alice", minutes=10), ids[0])
+    assert screened() == (0, 3, 0)
+    on_b(accept, ids[1])
+    assert screened() == (1, 2, 1)
+    assert screened() == (1, 2, 1)  # unchanged state: the kept figures

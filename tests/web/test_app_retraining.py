@@ -79,6 +79,10 @@ def test_web_decisions_never_start_a_retrain_in_the_web_process(
     with TestClient(app) as client:
         sign_in(client, session)
         _decide_all(client, queue_to_learn[0])
+    # The request and hashing pools stop at shutdown without waiting; give them a moment,
+    # then no thread the app started (a retrain in the background, say) may still run.
+    for thread in [t for t in threading.enumerate() if t.ident not in threads_before]:
+        thread.join(timeout=5)
     started = [t.name for t in threading.enumerate() if t.ident not in threads_before]
     assert trained_in_web == [] and started == []
     with Session(engine) as fresh:

@@ -50,7 +50,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, matcher) -> Iterator[Site]:
 
     from evidencewatch.web.app import create_app
 
-    db_url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'evidencewatch.storage.db'}"
+    db_url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'evidencewatch.db'}"
     engine = make_engine(db_url)
     init_db(engine)
     with Session(engine) as s:

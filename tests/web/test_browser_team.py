@@ -43,7 +43,7 @@ def _serve(tmp: Path, mode: str) -> Iterator[Site]:
 
     from evidencewatch.web.app import create_app
 
-    db_url = f"sqlite:///{tmp / 'evidencewatch.storage.db'}"
+    db_url = f"sqlite:///{tmp / 'evidencewatch.db'}"
     engine = make_engine(db_url)
     init_db(engine)
     with Session(engine) as s:

@@ -50,7 +50,7 @@ def run_demo(
 ) -> Settings:
     """Seed, scan and summarise in ``workdir``; returns the settings the demo used."""
     workdir.mkdir(parents=True, exist_ok=True)
-    db_path = (workdir / "evidencewatch.storage.db").resolve()
+    db_path = (workdir / "evidencewatch.db").resolve()
     settings = settings.with_overrides(
         database_url=f"sqlite:///{db_path}",
         digest_dir=str((workdir / "digests").resolve()),

@@ -14,6 +14,7 @@ removes them (:func:`neutralise_bidi`); the stored text keeps them exactly.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from html import escape
 
@@ -59,6 +60,21 @@ BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066
 _NO_BIDI = str.maketrans(dict.fromkeys(BIDI_CONTROLS))
 # What makes the XML parser's reading of a fragment differ from the fragment itself.
 _MAY_HOLD_MARKUP = re.compile(r"[<&\r]")
+# lxml parsers may not be shared between threads (the web app renders in several), and
+# building one per fragment cost more than parsing the fragment.
+_PARSERS = threading.local()
+
+
+def parse_fragment(fragment: str) -> etree._Element:
+    """PubMed inline markup under one root (MathML's prefix declared); XMLSyntaxError if not
+    well-formed. No entity is resolved and nothing is fetched."""
+    parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=False)
+        _PARSERS.parser = parser
+    return etree.fromstring(
+        f'<root xmlns:mml="{_MATHML_NS}">{fragment}</root>'.encode(), parser=parser
+    )
 
 
 def neutralise_bidi(text: str) -> str:
@@ -67,6 +83,8 @@ def neutralise_bidi(text: str) -> str:
     A :class:`~markupsafe.Markup` stays Markup: the controls are plain characters,
     never part of a tag, so removing them cannot change what the markup means.
     """
+    if text.isascii():  # every control is outside ASCII; the check is far cheaper than translate
+        return text
     if isinstance(text, Markup):
         return Markup(str.translate(text, _NO_BIDI))
     return text.translate(_NO_BIDI)
@@ -82,10 +100,7 @@ def safe_markup(fragment: str | None) -> Markup:
         # parsing each one was most of a large digest's rendering time).
         return Markup(escape(fragment))
     try:
-        root = etree.fromstring(
-            f'<root xmlns:mml="{_MATHML_NS}">{fragment}</root>'.encode(),
-            parser=etree.XMLParser(resolve_entities=False, no_network=True, recover=False),
-        )
+        root = parse_fragment(fragment)
     except etree.XMLSyntaxError:
         # Not well-formed: show it exactly as text.
         return Markup(escape(fragment))

@@ -11,14 +11,16 @@ Service functions take a keyword-only ``session`` and never commit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import weakref
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from evidencewatch.core.vocabulary import UNDECIDED, Status
 from evidencewatch.review import stopping
-from evidencewatch.storage.models import Candidate
+from evidencewatch.storage.models import AuditEvent, Candidate
 
 CONFIDENCE = 0.95
 ASSUMPTIONS = (
@@ -87,7 +89,27 @@ def screening_history(*, session: Session) -> list[bool]:
 
 
 def progress(*, session: Session, recall_target: float = 0.95) -> Progress:
-    """Screened, remaining, found, the estimate of what is left, and the stop rules."""
+    """Screened, remaining, found, the estimate of what is left, and the stop rules.
+
+    The figures are kept per database for one state of the candidates
+    (:func:`_fingerprint`): the queue page shows them on every view, and buscar's exact
+    test takes seconds over a long history (2.7 s at 20,000 candidates). Each process
+    keeps its own copy and reads the fingerprint from the database on every call, so a
+    decision made by another worker is seen on the next view.
+    """
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    key = (_fingerprint(session), recall_target)
+    with _LOCK:
+        cache = _CACHE.setdefault(engine, _EngineCache())
+    with cache.lock:  # one computation per state; concurrent views wait rather than redo it
+        if cache.key != key or cache.value is None:
+            cache.value = _compute(session, recall_target)
+            cache.key = key
+        return cache.value
+
+
+def _compute(session: Session, recall_target: float) -> Progress:
     history = screening_history(session=session)
     remaining = int(
         session.exec(
@@ -105,3 +127,36 @@ def progress(*, session: Session, recall_target: float = 0.95) -> Progress:
         ),
         safe=stopping.safe_heuristic(history, total),
     )
+
+
+def _fingerprint(session: Session) -> tuple[Any, ...]:
+    """What the figures depend on, read from three index lookups (a count per status
+    scanned the table: 28 ms at 20,000 candidates on PostgreSQL).
+
+    Every change of a candidate's status (a decision, an undo, a withdrawal, a new
+    candidate) writes an audit event, so the latest event (its id, and its time: SQLite
+    reuses the id of a rolled-back row) changes with each; a vote changes no figure until
+    it settles a decision, which writes one. The latest decision time and candidate id
+    cover rows written without an event (a bulk load, a test's fixtures).
+    """
+    row = session.exec(
+        select(
+            select(AuditEvent.id).order_by(col(AuditEvent.id).desc()).limit(1).scalar_subquery(),
+            select(AuditEvent.at).order_by(col(AuditEvent.id).desc()).limit(1).scalar_subquery(),
+            select(func.max(Candidate.decided_at)).scalar_subquery(),
+            select(func.max(Candidate.id)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)
+
+
+@dataclass(slots=True)
+class _EngineCache:
+    key: Any = None
+    value: Progress | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_LOCK = threading.Lock()
+# Weak keys: an engine disposed of (a test's database, say) takes its figures with it.
+_CACHE: weakref.WeakKeyDictionary[Any, _EngineCache] = weakref.WeakKeyDictionary()

@@ -52,7 +52,8 @@ class Candidate(SQLModel, table=True):
 
     __table_args__ = (
         sa.UniqueConstraint("pmid", "gene", name="uq_candidate_pmid_gene"),
-        sa.Index("ix_candidate_status_score", "status", "score"),
+        # The queue order (score, id) and the paper view's probe carry the id (0011).
+        sa.Index("ix_candidate_status_score_id", "status", "score", "id"),
         # The queue's filters and per-gene counts (benchmarks/bench_web.py: p95 685 -> 49 ms
         # for the queue page at 100,000 candidates).
         sa.Index("ix_candidate_status_gene_score", "status", "gene", "score"),
@@ -65,7 +66,7 @@ class Candidate(SQLModel, table=True):
         ),
         sa.Index("ix_candidate_status_created_score", "status", "created_at", "score"),
         # The paper view: papers counted, and each paper's best candidate found (0009).
-        sa.Index("ix_candidate_status_pmid_score", "status", "pmid", "score"),
+        sa.Index("ix_candidate_status_pmid_score_id", "status", "pmid", "score", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

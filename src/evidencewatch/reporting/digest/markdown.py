@@ -11,7 +11,7 @@ from lxml import etree
 
 from evidencewatch.reporting import charts
 from evidencewatch.reporting.digest.data import DigestData
-from evidencewatch.reporting.markup import BIDI_CONTROLS
+from evidencewatch.reporting.markup import BIDI_CONTROLS, parse_fragment
 
 
 class MdSafe(str):
@@ -24,6 +24,8 @@ class MdSafe(str):
 _MD_TABLE = str.maketrans(
     {**{char: "\\" + char for char in "\\`*_[]<>|~&"}, **dict.fromkeys(BIDI_CONTROLS)}
 )
+# What the table changes: a value holding none of these (most do) skips the translation.
+_MD_CHANGES = re.compile("[" + re.escape("\\`*_[]<>|~&" + "".join(sorted(BIDI_CONTROLS))) + "]")
 _MD_LINE_START = re.compile(r"^(?:([#+=>-])|(\d+)([.)]))")
 
 
@@ -37,7 +39,9 @@ def md_escape(value: Any) -> MdSafe:
     """
     if isinstance(value, MdSafe):
         return value
-    text = " ".join(str(value).split()).translate(_MD_TABLE)
+    text = " ".join(str(value).split())
+    if _MD_CHANGES.search(text):
+        text = text.translate(_MD_TABLE)
     if text and (text[0] in "#+=>-" or text[0].isdigit()):
         text = _MD_LINE_START.sub(
             lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text
@@ -52,10 +56,7 @@ def plain_text(fragment: str | None) -> str:
     if "<" not in fragment and "&" not in fragment:
         return " ".join(fragment.split())  # no tag or entity: what the parser would give
     try:
-        root = etree.fromstring(
-            f'<root xmlns:mml="http://www.w3.org/1998/Math/MathML">{fragment}</root>'.encode(),
-            parser=etree.XMLParser(resolve_entities=False, no_network=True, recover=False),
-        )
+        root = parse_fragment(fragment)
     except etree.XMLSyntaxError:
         return " ".join(fragment.split())
     for sup in root.iter("sup"):
