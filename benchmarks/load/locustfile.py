@@ -1,6 +1,7 @@
 """Locust users of the load test (run by run_load.py, headless, never imported by pytest).
 
-* ``Curator``: signs in once, then pages through the queue, opens candidates and
+* ``Curator``: signs in once (coming back after ``Retry-After`` when refused with
+  one, at most ``SIGN_IN_TRIES`` times), then pages through the queue, opens candidates and
   decides them (accept, reject, defer in turn). Each decision the server
   answered with a redirect onward (not back to the same candidate, which is a
   lost race) is written to ``EW_LOAD_OUT/decisions-<pid>.jsonl``, for the check
@@ -38,6 +39,7 @@ FLOOD_USERS = int(os.environ.get("EW_LOAD_FLOOD_USERS", "0"))
 PAGES = int(os.environ.get("EW_LOAD_PAGES", "40"))
 FLOOD_DELAY = float(os.environ.get("EW_LOAD_FLOOD_DELAY", "0"))
 FLOODED = " FLOODED"
+SIGN_IN_TRIES = 10
 START = time.monotonic()
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _CANDIDATE = re.compile(r'href="/candidates/(\d+)"')
@@ -65,7 +67,8 @@ def _write_statuses(**_kw: Any) -> None:
     (OUT / f"status-{os.getpid()}.json").write_text(json.dumps(rows))
 
 
-def _sign_in(user: HttpUser, name: str, password: str, label: str) -> bool:
+def _sign_in(user: HttpUser, name: str, password: str, label: str) -> tuple[bool, float | None]:
+    """Signed in?, and the Retry-After of a refusal that asks to come back (429, 503)."""
     page = user.client.get("/login", name="GET /login")
     found = _CSRF.search(page.text)
     data = {"username": name, "password": password, "csrf_token": found.group(1) if found else ""}
@@ -75,7 +78,8 @@ def _sign_in(user: HttpUser, name: str, password: str, label: str) -> bool:
         ok = r.status_code == 303
         if r.status_code in (401, 429) or ok:
             r.success()  # refused sign-ins are the flood's expected answer, not failures
-        return ok
+        retry = r.headers.get("retry-after", "")
+        return ok, float(retry) if r.status_code in (429, 503) and retry.isdigit() else None
 
 
 class Curator(HttpUser):
@@ -86,7 +90,13 @@ class Curator(HttpUser):
     def on_start(self) -> None:
         self.number = next(_numbers)
         self.name = f"curator{self.number:02d}"
-        self.signed_in = _sign_in(self, self.name, PASSWORD, "POST /login (curator)")
+        # A person told "try again in N seconds" (a full hashing pool, 503) does so; every
+        # refusal is still counted, under the same route.
+        for _ in range(SIGN_IN_TRIES):
+            self.signed_in, retry = _sign_in(self, self.name, PASSWORD, "POST /login (curator)")
+            if self.signed_in or retry is None:
+                break
+            gevent.sleep(retry + random.uniform(0, 1))
         self.csrf = ""
         self.next_action = self.number % 3
 

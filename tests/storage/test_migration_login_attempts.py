@@ -1,7 +1,8 @@
-"""Migration 0011 (sign-in attempts in flight) on a database holding failed sign-ins."""
+"""Migration 0012 (sign-in attempts in flight) on a database holding failed sign-ins."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,9 +24,9 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path):
     engine.dispose()
 
 
-def test_0011_keeps_every_stored_failure_a_failure(empty_engine):
+def test_0012_keeps_every_stored_failure_a_failure(empty_engine):
     engine = empty_engine
-    init_db(engine, "0010")
+    init_db(engine, "0011")
     with engine.begin() as conn:
         for name in ("alice", "mallory"):
             conn.execute(
@@ -40,3 +41,13 @@ def test_0011_keeps_every_stored_failure_a_failure(empty_engine):
         ("alice", "10.0.0.1", False),
         ("mallory", "10.0.0.1", False),
     ]
+
+
+def test_every_migration_script_has_its_own_revision_and_they_form_one_chain():
+    # Two branches once both added a "0011"; alembic then refused to upgrade at all.
+    versions = Path(__file__).resolve().parents[2] / "src/evidencewatch/storage/migrations/versions"
+    pattern = re.compile(r'^(down_revision|revision) = "?(\w+)"?$', re.MULTILINE)
+    links = [dict(pattern.findall(p.read_text())) for p in sorted(versions.glob("0*.py"))]
+    revisions = [link["revision"] for link in links]
+    assert len(set(revisions)) == len(revisions), revisions
+    assert [link["down_revision"] for link in links] == ["None", *revisions[:-1]]

@@ -97,8 +97,7 @@ def begin_attempt(
     So of a burst of parallel guesses exactly the cap is checked.
     """
     key = username[:MAX_NAME]
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+    _serialize(session, key)
     attempt_id = record_attempt(session=session, username=username, address=address, now=now)
     lock = lock_in_force(
         session=session, settings=settings, username=username, address=address, now=now
@@ -142,6 +141,9 @@ def attempt_failed(
 
     Failures older than the window are pruned.
     """
+    # Failures at one name (and from one address) are counted one at a time, or two
+    # concurrent last failures would each see the other uncommitted and neither lock.
+    _serialize(session, username[:MAX_NAME], address[:MAX_ADDRESS])
     row = session.get(LoginFailure, attempt_id)
     if row is None:  # pruned meanwhile (a check held past the window): count it anew
         row = LoginFailure(username=username[:MAX_NAME], address=address[:MAX_ADDRESS])
@@ -155,6 +157,17 @@ def attempt_failed(
         _lock(session, settings, ADDRESS, address[:MAX_ADDRESS], now),
     )
     return [lock for lock in found if lock is not None and lock.until > now]
+
+
+def _serialize(session: Session, name: str, address: str | None = None) -> None:
+    """On PostgreSQL, hold this name's (and address's) advisory lock to the transaction's end;
+    SQLite's write lock, taken by the first write, serializes these transactions already."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": name})
+    if address is not None:  # the two-key space: an address never shares a name's lock
+        sql = "SELECT pg_advisory_xact_lock(1, hashtext(:key))"
+        session.execute(sa.text(sql), {"key": address})
 
 
 def _tally(

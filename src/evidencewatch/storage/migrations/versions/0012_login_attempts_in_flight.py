@@ -1,7 +1,7 @@
 """sign-in attempts in flight: a row of login_failure is pending while its password is checked
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-04 03:30:00
 
 The throttle counted an attempt against its client address while its password
@@ -14,8 +14,8 @@ failures (``pending`` false), as they were.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
