@@ -1,4 +1,4 @@
-"""Migration 0012: the queue's order indexes gain the candidate id, and the downgrade puts
+"""Migration 0011: the queue's order indexes gain the candidate id, and the downgrade puts
 the old ones back; the candidates stored meanwhile are untouched."""
 
 from __future__ import annotations
@@ -71,34 +71,34 @@ def _ids_in_queue_order(engine: sa.Engine) -> list[int]:
         return [int(r[0]) for r in rows]
 
 
-def test_0012_replaces_the_queue_indexes_with_ones_ending_in_the_id(empty_engine):
+def test_0011_replaces_the_queue_indexes_with_ones_ending_in_the_id(empty_engine):
     engine = empty_engine
     init_db(engine, "0005")
     _insert_rows_at_0005(engine)
-    init_db(engine, "0011")
+    init_db(engine, "0010")
     before = _indexes(engine)
     assert {k: before[k] for k in OLD} == OLD
 
-    init_db(engine, "0012")
+    init_db(engine, "0011")
 
     after = _indexes(engine)
-    assert schema_revision(engine) == "0012"
+    assert schema_revision(engine) == "0011"
     assert {k: after[k] for k in NEW} == NEW
     assert not set(OLD) & set(after)
     assert _ids_in_queue_order(engine) == [3, 2, 1]
 
 
-def test_0012_downgrades_to_the_old_indexes_and_upgrades_again(empty_engine):
+def test_0011_downgrades_to_the_old_indexes_and_upgrades_again(empty_engine):
     engine = empty_engine
     init_db(engine, "0005")
     _insert_rows_at_0005(engine)
-    init_db(engine, "0012")
+    init_db(engine, "0011")
 
-    downgrade_db(engine, "0011")
+    downgrade_db(engine, "0010")
 
     back = _indexes(engine)
     assert {k: back[k] for k in OLD} == OLD
     assert not set(NEW) & set(back)
     assert _ids_in_queue_order(engine) == [3, 2, 1]
-    init_db(engine, "0012")
+    init_db(engine, "0011")
     assert {k: _indexes(engine)[k] for k in NEW} == NEW

@@ -52,7 +52,7 @@ class Candidate(SQLModel, table=True):
 
     __table_args__ = (
         sa.UniqueConstraint("pmid", "gene", name="uq_candidate_pmid_gene"),
-        # The queue order (score, id) and the paper view's probe carry the id (0012).
+        # The queue order (score, id) and the paper view's probe carry the id (0011).
         sa.Index("ix_candidate_status_score_id", "status", "score", "id"),
         # The queue's filters and per-gene counts (benchmarks/bench_web.py: p95 685 -> 49 ms
         # for the queue page at 100,000 candidates).

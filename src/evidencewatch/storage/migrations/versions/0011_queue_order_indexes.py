@@ -1,7 +1,7 @@
 """queue order indexes carry the candidate id
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-04 03:45:00
 
 The queue's order is (score, id) descending and the paper view probes each row's paper
@@ -15,8 +15,8 @@ ones replace the old to the same effect.
 
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
