@@ -166,3 +166,25 @@ def test_search_page_pages_over_the_ranked_hits(session):
     last = search.search_page(session=session, text="elacestrant", per_page=2, page=3)
     assert [i.candidate.id for i in last.items] == [made[0].id]
     assert last.items[0].paper.title == "Elacestrant cohort 0"
+
+
+def test_past_the_rank_limit_hits_come_in_queue_order_and_filters_still_apply(session, monkeypatch):
+    # The same title-above-abstract pair as above, ranked while few match...
+    in_abstract = make_candidate(
+        session, make_paper(session, abstract="We also tried everolimus once."), score=90
+    )
+    in_title = make_candidate(session, make_paper(session, title="Everolimus and ESR1"), score=1)
+    middle = make_candidate(session, make_paper(session, title="Everolimus revisited"), score=50)
+    make_candidate(session, make_paper(session, title="Something else"), score=99)
+    deferred = make_candidate(
+        session, make_paper(session, title="Everolimus deferred"), score=70, status="deferred"
+    )
+    session.commit()
+    assert ids(session, "everolimus", status="pending")[-1] == in_abstract.id
+    # ...and best score first once more match than RANK_LIMIT (a word in nearly every record).
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    assert ids(session, "everolimus", status="pending") == [in_abstract.id, middle.id, in_title.id]
+    assert ids(session, "everolimus") == [in_abstract.id, deferred.id, middle.id, in_title.id]
+    assert ids(session, "everolimus", status="pending", limit=2) == [in_abstract.id, middle.id]
+    assert ids(session, "everolimus", status="deferred") == [deferred.id]
+    assert ids(session, "everolimus revisited", status="pending") == [middle.id]
