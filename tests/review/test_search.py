@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from evidencewatch.core.errors import InvalidDecision
-from evidencewatch.review import search
+from evidencewatch.review import search, votes
 from evidencewatch.storage.models import AuditEvent, Candidate, Paper
 from factories import make_candidate, make_paper
 
@@ -188,3 +188,28 @@ def test_past_the_rank_limit_hits_come_in_queue_order_and_filters_still_apply(se
     assert ids(session, "everolimus", status="pending", limit=2) == [in_abstract.id, middle.id]
     assert ids(session, "everolimus", status="deferred") == [deferred.id]
     assert ids(session, "everolimus revisited", status="pending") == [middle.id]
+
+
+def test_in_dual_review_a_standing_vote_is_never_found_until_both_have_voted(session):
+    cand = make_candidate(session, make_paper(session, title="Alpelisib in PIK3CA disease"))
+    other = make_candidate(session, make_paper(session, title="Unrelated tamoxifen cohort"))
+    session.commit()
+    votes.vote(session=session, candidate_id=cand.id, voter="bob", decision="accept",
+               expected_version=1, edits={"statement": "Vepdegestrant restored response."},
+               note="ask Quimby about the organoids")  # fmt: skip
+    votes.vote(session=session, candidate_id=other.id, voter="bob", decision="reject",
+               expected_version=1, reason="duplicate", note="Quimby saw this twice")  # fmt: skip
+    session.commit()
+    # Alice searches for the words of Bob's note and statement: nothing, nor any hint.
+    for words in ("quimby", "vepdegestrant", "organoids", "twice"):
+        assert ids(session, words) == []
+        assert search.search_page(session=session, text=words).total == 0
+    assert ids(session, "alpelisib") == [cand.id]  # the candidate itself stays findable
+    same = {"statement": "Vepdegestrant restored response."}
+    votes.vote(session=session, candidate_id=cand.id, voter="alice", decision="accept",
+               expected_version=1, edits=same)  # fmt: skip
+    session.commit()
+    # Both have voted and agreed: the decision's statement and joint note are searchable.
+    assert ids(session, "vepdegestrant") == [cand.id]
+    assert ids(session, "quimby organoids") == [cand.id]
+    assert ids(session, "twice") == []  # the other candidate still waits for a second vote
