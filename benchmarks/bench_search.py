@@ -5,7 +5,9 @@ papers with four-section abstracts, snippets and reasons; the migration 0010 tri
 index each row as it is inserted), then times ``review.search.search_page`` (ranked ids,
 then one page of 50 rows, as the web queue and ``review list --search`` call it) for
 several kinds of query, and the same queries as a LIKE scan over the same texts
-(title, stored record, snippets, statement, note), best score first.
+(title, stored record, snippets, statement, note), best score first. The same-run
+baseline ``ranked`` is search as it was before the rank limit: every match ranked by
+relevance (``search.RANK_LIMIT`` lifted).
 
     .venv/bin/python benchmarks/bench_search.py [--candidates 100000] [--repeat 20]
         [--database-url postgresql+psycopg://...  (an empty database; default: temporary SQLite)]
@@ -31,6 +33,7 @@ from sqlmodel import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_web import fill
 
+from evidencewatch.review import search
 from evidencewatch.review.search import parse_query, search_page
 from evidencewatch.storage.db import init_db, make_engine
 
@@ -73,13 +76,17 @@ def run(engine: Any, repeat: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with Session(engine) as session:
         for kind, text in QUERIES.items():
-            fts, like = [], []
+            fts, ranked, like = [], [], []
             hits = search_page(session=session, text=text, status="all").total
             like_hits = len(like_ids(session, text))
+            limit = search.RANK_LIMIT
             for _ in range(repeat):
-                t0 = time.perf_counter()
-                search_page(session=session, text=text, status="pending")
-                fts.append(time.perf_counter() - t0)
+                for samples, rank_limit in ((fts, limit), (ranked, 10**12)):
+                    search.RANK_LIMIT = rank_limit
+                    t0 = time.perf_counter()
+                    search_page(session=session, text=text, status="pending")
+                    samples.append(time.perf_counter() - t0)
+                search.RANK_LIMIT = limit
                 t0 = time.perf_counter()
                 like_ids(session, text)
                 like.append(time.perf_counter() - t0)
@@ -88,9 +95,11 @@ def run(engine: Any, repeat: int) -> dict[str, Any]:
                 "hits_fts": hits,
                 "hits_like": like_hits,
                 "fts": percentiles(fts),
+                "ranked": percentiles(ranked),
                 "like": percentiles(like),
             }
-            print(f"{kind:<22} fts {out[kind]['fts']}  like {out[kind]['like']}  "
+            print(f"{kind:<22} fts {out[kind]['fts']}  ranked {out[kind]['ranked']}  "
+                  f"like {out[kind]['like']}  "
                   f"hits {hits} (like {like_hits})", flush=True)  # fmt: skip
     return out
 
@@ -100,13 +109,15 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--database-url", help="an empty database to fill (default: SQLite)")
+    parser.add_argument("--no-fill", action="store_true", help="time --database-url as it is")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ew-bench-search-") as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
         engine = make_engine(url)
         init_db(engine)
         t0 = time.perf_counter()
-        fill(engine, args.candidates)
+        if not args.no_fill:
+            fill(engine, args.candidates)
         fill_s = time.perf_counter() - t0
         print(f"filled {args.candidates} candidates in {fill_s:.1f} s ({engine.dialect.name})")
         if engine.dialect.name == "postgresql":

@@ -47,7 +47,7 @@ from sqlmodel import Session, select
 from evidencewatch.config import load_settings
 from evidencewatch.review import accounts as auth
 from evidencewatch.storage.db import init_db, make_engine
-from evidencewatch.storage.models import AuditEvent, Candidate, Paper
+from evidencewatch.storage.models import AuditEvent, Candidate, Paper, User
 from evidencewatch.web.app import create_app
 
 with warnings.catch_warnings():
@@ -452,8 +452,9 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
             for ddl in PROPOSED_INDEXES:
                 conn.exec_driver_sql(ddl)
     auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024)  # sign-in is not measured
-    with Session(engine) as s:
-        auth.create_user(session=s, username="bench", password="bench-password", role="admin")
+    with Session(engine) as s:  # --no-fill may reuse a database signed into before
+        if s.exec(select(User).where(User.username == "bench")).first() is None:
+            auth.create_user(session=s, username="bench", password="bench-password", role="admin")
         s.commit()
     settings = load_settings(env={}, database_url=url, secret_key="bench",
                              retrain_after_decisions=args.retrain_after)  # fmt: skip

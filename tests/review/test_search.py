@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from evidencewatch.core.errors import InvalidDecision
-from evidencewatch.review import search
+from evidencewatch.review import search, votes
 from evidencewatch.storage.models import AuditEvent, Candidate, Paper
 from factories import make_candidate, make_paper
 
@@ -166,3 +166,50 @@ def test_search_page_pages_over_the_ranked_hits(session):
     last = search.search_page(session=session, text="elacestrant", per_page=2, page=3)
     assert [i.candidate.id for i in last.items] == [made[0].id]
     assert last.items[0].paper.title == "Elacestrant cohort 0"
+
+
+def test_past_the_rank_limit_hits_come_in_queue_order_and_filters_still_apply(session, monkeypatch):
+    # The same title-above-abstract pair as above, ranked while few match...
+    in_abstract = make_candidate(
+        session, make_paper(session, abstract="We also tried everolimus once."), score=90
+    )
+    in_title = make_candidate(session, make_paper(session, title="Everolimus and ESR1"), score=1)
+    middle = make_candidate(session, make_paper(session, title="Everolimus revisited"), score=50)
+    make_candidate(session, make_paper(session, title="Something else"), score=99)
+    deferred = make_candidate(
+        session, make_paper(session, title="Everolimus deferred"), score=70, status="deferred"
+    )
+    session.commit()
+    assert ids(session, "everolimus", status="pending")[-1] == in_abstract.id
+    # ...and best score first once more match than RANK_LIMIT (a word in nearly every record).
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    assert ids(session, "everolimus", status="pending") == [in_abstract.id, middle.id, in_title.id]
+    assert ids(session, "everolimus") == [in_abstract.id, deferred.id, middle.id, in_title.id]
+    assert ids(session, "everolimus", status="pending", limit=2) == [in_abstract.id, middle.id]
+    assert ids(session, "everolimus", status="deferred") == [deferred.id]
+    assert ids(session, "everolimus revisited", status="pending") == [middle.id]
+
+
+def test_in_dual_review_a_standing_vote_is_never_found_until_both_have_voted(session):
+    cand = make_candidate(session, make_paper(session, title="Alpelisib in PIK3CA disease"))
+    other = make_candidate(session, make_paper(session, title="Unrelated tamoxifen cohort"))
+    session.commit()
+    votes.vote(session=session, candidate_id=cand.id, voter="bob", decision="accept",
+               expected_version=1, edits={"statement": "Vepdegestrant restored response."},
+               note="ask Quimby about the organoids")  # fmt: skip
+    votes.vote(session=session, candidate_id=other.id, voter="bob", decision="reject",
+               expected_version=1, reason="duplicate", note="Quimby saw this twice")  # fmt: skip
+    session.commit()
+    # Alice searches for the words of Bob's note and statement: nothing, nor any hint.
+    for words in ("quimby", "vepdegestrant", "organoids", "twice"):
+        assert ids(session, words) == []
+        assert search.search_page(session=session, text=words).total == 0
+    assert ids(session, "alpelisib") == [cand.id]  # the candidate itself stays findable
+    same = {"statement": "Vepdegestrant restored response."}
+    votes.vote(session=session, candidate_id=cand.id, voter="alice", decision="accept",
+               expected_version=1, edits=same)  # fmt: skip
+    session.commit()
+    # Both have voted and agreed: the decision's statement and joint note are searchable.
+    assert ids(session, "vepdegestrant") == [cand.id]
+    assert ids(session, "quimby organoids") == [cand.id]
+    assert ids(session, "twice") == []  # the other candidate still waits for a second vote
