@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from evaluation.small_sets import write_small_set
 from evidencewatch.cli.main import cli
 from evidencewatch.cli.quality import format_report
+from evidencewatch.evaluation import sets
 from evidencewatch.evaluation.sets import SEALED_RECORDS
-from evidencewatch.jobs import evaluate
 from evidencewatch.ranking import MIN_PER_CLASS
 from factories import make_candidate, make_paper
 
@@ -175,14 +175,15 @@ def test_eval_sealed_takes_neither_another_set_nor_a_background(tmp_path, monkey
         assert "--sealed measures tests/eval/sealed alone" in result.output
 
 
+def _sealed_set(folder, n_records):
+    folder = write_small_set(folder, n_records=n_records)
+    (folder / "labelled.xml").rename(folder / SEALED_RECORDS)
+    return folder
+
+
 def test_eval_sealed_prints_aggregate_figures_of_the_sealed_job(tmp_path, monkeypatch):
     _no_config_env(monkeypatch)
-    sealed = write_small_set(tmp_path / "sealed", n_records=30)
-    (sealed / "labelled.xml").rename(sealed / SEALED_RECORDS)
-    real = evaluate.sealed_evaluation_job
-    monkeypatch.setattr(
-        evaluate, "sealed_evaluation_job", lambda **kw: real(sealed_dir=sealed, **kw)
-    )
+    monkeypatch.setattr(sets, "SEALED_SET", _sealed_set(tmp_path / "sealed", n_records=30))
 
     result = CliRunner().invoke(cli, ["--db", f"sqlite:///{tmp_path / 'u.db'}", "eval", "--sealed"])
 
@@ -190,3 +191,36 @@ def test_eval_sealed_prints_aggregate_figures_of_the_sealed_job(tmp_path, monkey
     assert "per-record results" in result.output and "aggregate only" in result.output
     assert "replay: a curator decides the top 10" in result.output
     assert not re.search(r"980000\d\d", result.output)
+
+
+def test_eval_sealed_reports_the_root_set_and_each_sub_folder_set_apart(tmp_path, monkeypatch):
+    _no_config_env(monkeypatch)
+    root = _sealed_set(tmp_path / "sealed", n_records=30)
+    _sealed_set(root / "round2", n_records=24)
+    (root / "notes").mkdir()  # a folder without a set is not one
+    monkeypatch.setattr(sets, "SEALED_SET", root)
+    db = f"sqlite:///{tmp_path / 'u.db'}"
+
+    text = CliRunner().invoke(cli, ["--db", db, "eval", "--sealed"])
+    as_json = CliRunner().invoke(cli, ["--db", db, "eval", "--sealed", "--json"])
+
+    assert text.exit_code == 0 and as_json.exit_code == 0, text.output + as_json.output
+    headers = [line for line in text.output.splitlines() if line.startswith("== sealed set")]
+    assert headers == [
+        f"== sealed set 'sealed' ({root}) ==",
+        f"== sealed set 'round2' ({root / 'round2'}) ==",
+    ]
+    data = json.loads(as_json.stdout)["sets"]
+    assert list(data) == ["round2", "sealed"]  # sorted keys in the JSON
+    assert data["sealed"]["records"] == 30 and data["round2"]["records"] == 24
+    assert all(report["withheld"] for report in data.values())
+
+
+def test_eval_sealed_without_any_set_names_the_folder_and_fails(tmp_path, monkeypatch):
+    _no_config_env(monkeypatch)
+    monkeypatch.setattr(sets, "SEALED_SET", tmp_path / "nothing-here")
+
+    result = CliRunner().invoke(cli, ["--db", f"sqlite:///{tmp_path / 'u.db'}", "eval", "--sealed"])
+
+    assert result.exit_code != 0
+    assert f"{tmp_path / 'nothing-here'}: no sealed set there" in result.output

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from evidencewatch.evaluation.curator import CHECKPOINTS, CURATORS
-from evidencewatch.evaluation.sets import SEALED_RECORDS, SEALED_SET
+from evidencewatch.evaluation.sets import SEALED_RECORDS, SEALED_SET, sealed_set_dirs
 from evidencewatch.evaluation.targets import TARGETS
 from evidencewatch.jobs.evaluate import sealed_evaluation_job
 
@@ -30,15 +30,19 @@ def _is_share(value: Any) -> bool:
     return isinstance(value, int | float) and 0.0 <= value <= 1.0
 
 
-def test_the_sealed_evaluation_computes_every_figure_and_names_no_record(
-    watchlist, record_property
+SEALED_SETS = sealed_set_dirs()
+
+
+@pytest.mark.parametrize("name", sorted(SEALED_SETS))
+def test_each_sealed_set_computes_every_figure_and_names_no_record(
+    watchlist, record_property, name
 ):
-    data = sealed_evaluation_job(watchlist=watchlist).as_json()
+    data = sealed_evaluation_job(watchlist=watchlist, sealed_dir=SEALED_SETS[name]).as_json()
 
     figures = {key: t["value"] for key, t in data["targets"].items()}
     for key, value in figures.items():
-        record_property(key, value)
-    print("sealed set figures:", json.dumps(figures, sort_keys=True))
+        record_property(f"{name}.{key}", value)
+    print(f"sealed set {name!r} figures:", json.dumps(figures, sort_keys=True))
 
     assert data["records"] > 0 and data["candidates"]["n"] > 0
     assert _is_share(data["candidates"]["matcher_recall"])
@@ -63,4 +67,5 @@ def test_the_sealed_evaluation_computes_every_figure_and_names_no_record(
         assert "withheld" in field["errors"]
 
     text = json.dumps(data)
-    assert data["withheld"] and not re.search(r"\b97\d{6}\b", text)
+    # The sets' fictional PMIDs run 97000001... (the first) and 96000001... (round 2).
+    assert data["withheld"] and not re.search(r"\b9[67]\d{6}\b", text)

@@ -14,7 +14,11 @@ from evidencewatch.cli.eval_report import format_report
 from evidencewatch.storage.db import session_scope
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from evidencewatch.evaluation.report import EvalReport
     from evidencewatch.storage.models import RankModel
+    from evidencewatch.watch.watchlist import Watchlist
 
 __all__ = ["eval_", "format_report", "rank"]
 
@@ -163,8 +167,8 @@ def _reasons(counts: dict[str, int]) -> str:
 @click.option(
     "--sealed",
     is_flag=True,
-    help="Measure the sealed set (tests/eval/sealed: records.xml, labels.tsv) instead, "
-    "without a background, reporting aggregate figures only.",
+    help="Measure the sealed sets instead (tests/eval/sealed and each sub-folder of it holding "
+    "records.xml and labels.tsv), each on its own, without a background, in aggregate only.",
 )
 @pass_app
 @handle_errors
@@ -202,16 +206,42 @@ def eval_(
         raise click.UsageError("--sealed measures tests/eval/sealed alone: drop --set/--background")
     watchlist = load_watchlist(app.settings.seed_path / "watchlist.toml")
     if sealed:
-        report = sealed_evaluation_job(watchlist=watchlist)
-    else:
-        report = evaluate_job(
-            watchlist=watchlist,
-            eval_dir=eval_set or DEFAULT_SET,
-            background_dir=background or DEFAULT_BACKGROUND,
-        )
+        _print_sealed_sets(watchlist, as_json=as_json, job=sealed_evaluation_job)
+        return
+    report = evaluate_job(
+        watchlist=watchlist,
+        eval_dir=eval_set or DEFAULT_SET,
+        background_dir=background or DEFAULT_BACKGROUND,
+    )
     data = report.as_json()
     if as_json:
         click.echo(json.dumps(data, indent=2, sort_keys=True))
         return
     for line in format_report(data):
         click.echo(line)
+
+
+def _print_sealed_sets(
+    watchlist: Watchlist, *, as_json: bool, job: Callable[..., EvalReport]
+) -> None:
+    """Each sealed set measured on its own (sets differ in writer and date, so their
+    figures are not pooled): ``{"sets": {name: report}}`` or one block of lines per set."""
+    from evidencewatch.evaluation import sets
+
+    found = sets.sealed_set_dirs()
+    if not found:
+        raise click.ClickException(
+            f"{sets.SEALED_SET}: no sealed set there ({sets.SEALED_RECORDS} and labels.tsv, "
+            "in the folder or a sub-folder of it)"
+        )
+    reports = {
+        name: job(watchlist=watchlist, sealed_dir=folder).as_json()
+        for name, folder in found.items()
+    }
+    if as_json:
+        click.echo(json.dumps({"sets": reports}, indent=2, sort_keys=True))
+        return
+    for name, data in reports.items():
+        click.echo(f"== sealed set {name!r} ({found[name]}) ==")
+        for line in format_report(data):
+            click.echo(line)

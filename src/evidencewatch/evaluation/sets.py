@@ -33,6 +33,21 @@ DEFAULT_RECORDS = "labelled.xml"
 # are `records.xml`; it has no background of its own.
 SEALED_SET = DEFAULT_SET / "sealed"
 SEALED_RECORDS = "records.xml"
+# The first sealed set sits in SEALED_SET itself; each later one, written the same way by a
+# new writer, in a sub-folder of it, so a set once measured is never rewritten.
+ROOT_SEALED_NAME = "sealed"
+
+
+def sealed_set_dirs(root: Path | None = None) -> dict[str, Path]:
+    """Every sealed set under ``root`` (default SEALED_SET) by name: the root's own, then
+    each sub-folder holding records.xml and labels.tsv, in name order."""
+    root = SEALED_SET if root is None else root
+    subs = sorted(sub for sub in (root.iterdir() if root.is_dir() else []) if sub.is_dir())
+    found: dict[str, Path] = {}
+    for name, folder in [(ROOT_SEALED_NAME, root), *((sub.name, sub) for sub in subs)]:
+        if (folder / SEALED_RECORDS).is_file() and (folder / "labels.tsv").is_file():
+            found[name] = folder
+    return found
 
 
 def load_records(path: Path) -> list[PubmedRecord]:
