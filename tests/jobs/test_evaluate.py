@@ -18,7 +18,12 @@ def _scratch_dirs() -> set[Path]:
     return set(Path(tempfile.gettempdir()).glob("evidencewatch-eval-*"))
 
 
-def test_the_evaluation_job_measures_the_set_in_a_scratch_database_it_removes(watchlist, tmp_path):
+def test_the_evaluation_job_measures_the_set_in_a_scratch_database_it_removes(
+    watchlist, tmp_path, monkeypatch
+):
+    # A temporary folder of this test's own: other pytest workers run evaluations at once.
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     before = _scratch_dirs()
 
     report = evaluate_job(watchlist=watchlist, background_dir=tmp_path / "no-background")
