@@ -104,6 +104,9 @@ def test_rank_retrain_reports_both_figures_the_order_in_use_and_why(
     assert order["in_use"] in ("learned", "rule") and order["why"]
     assert order["held_out"] == 12
     assert 0 <= order["ap_learned"] <= 1 and 0 <= order["ap_rule"] <= 1
+    below = order["below"]  # the learned order, checked below the decided ones too
+    assert below["cuts"] >= 1 and 0 <= below["ap_learned"] <= 1
+    assert f"below the decided ({below['cuts']} rule-order cuts): learned " in text.output
     assert f"queue order: {'rule score' if order['in_use'] == 'rule' else 'learned'}" in text.output
     assert data["model"]["id"] == 1 and data["rescored"] == 2  # the latest model, again
     assert set(data["top_features"]) == {"positive", "negative"}

@@ -101,6 +101,7 @@ def _with_model(model: RankModel, rescored: int) -> dict[str, Any]:
             "ap_rule": choice.ap_rule,
             "held_out": choice.held_out,
             "w": choice.w,
+            "below": choice.below,
         },
         "top_features": ranking.load_pipeline(model).top_features(8),
     }
@@ -129,6 +130,13 @@ def _rank_lines(outcome: dict[str, Any], *, trained: bool) -> list[str]:
             f"held-out average precision on {order['held_out']} decisions: learned "
             f"{order['ap_learned']:.3f} (blend w={order['w']:g}), rule score "
             f"{order['ap_rule']:.3f}"
+        )
+    below = order.get("below")
+    if below and below.get("ap_learned") is not None:
+        lines.append(
+            f"below the decided ({below['cuts']} rule-order cuts): learned "
+            f"{below['ap_learned']:.3f}, rule score {below['ap_rule']:.3f}, worst gain "
+            f"{below['worst_gain']:+.3f}"
         )
     name = (
         "learned (model blended with the rule score)"

@@ -58,6 +58,8 @@ class OrderChoice:
     model_std: float = 1.0
     rule_mean: float = 0.0
     rule_std: float = 1.0
+    # The blend against the rule score below the decided ones (ranking.extrapolation).
+    below: Mapping[str, Any] | None = None
 
     @property
     def learned(self) -> bool:
@@ -88,6 +90,7 @@ class OrderChoice:
             "model_std": self.model_std,
             "rule_mean": self.rule_mean,
             "rule_std": self.rule_std,
+            "below": dict(self.below) if self.below is not None else None,
         }
 
     @classmethod
@@ -103,12 +106,14 @@ class OrderChoice:
         fields = ("w", "model_mean", "model_std", "rule_mean", "rule_std")
         numbers = {k: float(stored[k]) for k in fields if isinstance(stored.get(k), int | float)}
         ap = {k: stored.get(k) for k in ("ap_learned", "ap_rule")}
+        below = stored.get("below")
         return cls(
             in_use=str(stored["in_use"]),
             why=str(stored.get("why", "")),
             ap_learned=float(ap["ap_learned"]) if ap["ap_learned"] is not None else None,
             ap_rule=float(ap["ap_rule"]) if ap["ap_rule"] is not None else None,
             held_out=int(stored.get("held_out") or 0),
+            below=dict(below) if isinstance(below, Mapping) else None,
             **numbers,
         )
 
@@ -123,7 +128,7 @@ def _spread(values: FloatArray) -> tuple[float, float]:
     return float(np.mean(values)), std if std > 1e-9 else 1.0
 
 
-def _ap(labels: FloatArray, scores: FloatArray) -> float:
+def average_precision(labels: npt.ArrayLike, scores: npt.ArrayLike) -> float:
     return float(average_precision_score(labels, scores))
 
 
@@ -131,7 +136,7 @@ def _best_w(labels: FloatArray, zm: FloatArray, zr: FloatArray) -> float:
     """The w of :data:`W_GRID` with the best AP on these decisions; ties go to the rule side."""
     best_w, best_ap = 0.0, -1.0
     for w in W_GRID:
-        ap = _ap(labels, w * zm + (1.0 - w) * zr)
+        ap = average_precision(labels, w * zm + (1.0 - w) * zr)
         if ap > best_ap + 1e-9:
             best_w, best_ap = w, ap
     return best_w
@@ -160,7 +165,7 @@ def choose_order(
         out, rest = fold == f, fold != f
         w_f = _best_w(y[rest], zm[rest], zr[rest])
         held[out] = w_f * zm[out] + (1.0 - w_f) * zr[out]
-    ap_learned, ap_rule = _ap(y, held), _ap(y, zr)
+    ap_learned, ap_rule = average_precision(y, held), average_precision(y, zr)
     w = _best_w(y, zm, zr)
     figures = f"held-out AP {ap_learned:.3f} learned vs {ap_rule:.3f} rule score"
     if w == 0.0:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import io
 import pickle
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -38,8 +38,10 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 from sqlmodel import Session, col, select
 
-from evidencewatch.ranking.blend import choose_order, rule_only
+from evidencewatch.matching.scoring import strength_of_score
+from evidencewatch.ranking.blend import RULE, OrderChoice, choose_order, rule_only
 from evidencewatch.ranking.documents import MODEL_PREFIX, Doc
+from evidencewatch.ranking.extrapolation import check_below
 from evidencewatch.ranking.tokens import analyze
 from evidencewatch.storage.models import RankModel
 
@@ -196,9 +198,43 @@ def fit_pipeline(
             y[keep],
             fold_of[keep],
         )
+        if choice.learned:
+            choice = _checked_below(choice, docs, y, keep, c=best[0], rule_features=rule_features)
     metrics["order"] = choice.as_json()
     pipeline = RankPipeline(c=float(metrics["c"]), rule_features=rule_features).fit(docs, y)
     return pipeline, metrics
+
+
+def _checked_below(
+    choice: OrderChoice,
+    docs: Sequence[Doc],
+    y: npt.NDArray[Any],
+    keep: npt.NDArray[np.bool_],
+    *,
+    c: float,
+    rule_features: bool,
+) -> OrderChoice:
+    """``choice`` if its blend also orders the decisions below each rule-order cut better
+    (:mod:`~evidencewatch.ranking.extrapolation`), else the rule order, saying why.
+
+    Docs with no rule score (seed papers) are in every fit and never measured.
+    """
+    unscored = np.flatnonzero(~keep)
+
+    def fit_logits(train: npt.NDArray[np.int64], test: npt.NDArray[np.int64]) -> Any:
+        fit_on = np.concatenate([train, unscored])
+        part = RankPipeline(c=c, rule_features=rule_features)
+        part.fit([docs[int(i)] for i in fit_on], y[fit_on])
+        return part.log_odds([docs[int(i)] for i in test])
+
+    scored = np.flatnonzero(keep)
+    strengths = np.array([strength_of_score(docs[int(i)].rule_score) for i in scored])
+    check = check_below(fit_logits, scored, y[scored].astype(np.int64), strengths, choice)
+    below = {"cuts": check.cuts, "ap_learned": check.ap_learned, "ap_rule": check.ap_rule}
+    below["worst_gain"] = check.worst_gain
+    if check.passed:
+        return replace(choice, why=f"{choice.why}; {check.verdict()}", below=below)
+    return replace(choice, in_use=RULE, why=f"{choice.why}, but {check.verdict()}", below=below)
 
 
 def _fold_ids(y: npt.NDArray[Any], folds: int) -> npt.NDArray[np.int64]:
