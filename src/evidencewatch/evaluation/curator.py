@@ -148,4 +148,5 @@ def _choice_summary(ranked: Ranked) -> dict[str, Any]:
         "w": choice.w,
         "heldout_ap_learned": choice.ap_learned,
         "heldout_ap_rule": choice.ap_rule,
+        "below": choice.below,
     }

@@ -36,7 +36,12 @@ from evidencewatch.matching.scoring import score_of_strength, strength_of_score
 
 LEARNED = "learned"
 RULE = "rule"
-W_GRID = tuple(round(0.1 * i, 1) for i in range(11))
+# w stops short of 1: the model alone is not a blend. Decisions are the top of the queue,
+# where rule scores are alike, so folds of them favour the model outright; the rest of the
+# queue lies below, where only the rule score has been seen to order. With any weight on it,
+# its standard units (spread from the decided, narrow) keep the rest in rule order and
+# the model reorders the candidates that score like the decided ones.
+W_GRID = tuple(round(0.1 * i, 1) for i in range(10))
 # Held-out AP the learned order must gain over the rule score before the queue uses it:
 # a difference within this is one decision's noise on a few dozen held-out decisions.
 MIN_GAIN = 0.01

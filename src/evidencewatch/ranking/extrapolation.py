@@ -11,10 +11,13 @@ chosen) and by the rule score, and the average precision of each is compared:
 the queue replayed inside the decided set.
 
 The learned order passes only when it gains on average, by at least
-:data:`~evidencewatch.ranking.blend.MIN_GAIN`, and loses at no cut by more than
-that. A cut needs two decisions of each class above it (to fit) and one of
-each below it (to measure); when no cut has them the blend cannot be checked
-and the rule order stays.
+:data:`~evidencewatch.ranking.blend.MIN_GAIN`, and gains at more cuts than it
+loses at. The mean is the estimate; the count keeps one large gain from hiding
+several losses. No single cut decides: the sets below the cuts are nested and
+the deepest are small, so one of them alone is mostly noise. A cut needs two
+decisions of each class above it (to fit) and one of each below it (to
+measure); when no cut has them the blend cannot be checked and the rule order
+stays.
 """
 
 from __future__ import annotations
@@ -46,12 +49,15 @@ class BelowCheck:
     ap_learned: float | None = None  # mean over the cuts
     ap_rule: float | None = None
     worst_gain: float | None = None
+    gains: tuple[float, ...] = ()  # learned minus rule AP at each measured cut
 
     @property
     def passed(self) -> bool:
-        if self.ap_learned is None or self.ap_rule is None or self.worst_gain is None:
+        if self.ap_learned is None or self.ap_rule is None:
             return False
-        return self.ap_learned - self.ap_rule >= MIN_GAIN and self.worst_gain >= -MIN_GAIN
+        wins = sum(g > 0 for g in self.gains)
+        losses = sum(g < 0 for g in self.gains)
+        return self.ap_learned - self.ap_rule >= MIN_GAIN and wins > losses
 
     def verdict(self) -> str:
         """Why the blend passed or failed, in the words ``rank --retrain`` prints."""
@@ -99,6 +105,7 @@ def check_below(
         ap_learned=round(learned, 4),
         ap_rule=round(rule, 4),
         worst_gain=round(min(a - b for a, b in gains), 4),
+        gains=tuple(round(a - b, 4) for a, b in gains),
     )
 
 
