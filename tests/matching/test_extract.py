@@ -330,8 +330,22 @@ def test_negation_in_another_clause_does_not_negate_the_finding():
 
 def test_gene_that_inhibits_something_is_not_a_down_direction():
     result = run("SRPK1 inhibited apoptosis and promoted tamoxifen resistance.")
-    assert result.direction is None
+    assert result.direction != "down"
     assert result.effect == "resistance"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "SRPK1 contributes to tamoxifen resistance in breast cancer cells.",
+        "SRPK1 expression predicts resistance to tamoxifen.",
+        "SRPK1 may mark tamoxifen-resistant breast tumours.",
+        "SRPK1-expressing cells were more resistant to tamoxifen.",
+    ],
+)
+def test_the_gene_as_the_agent_of_the_effect_is_up(sentence):
+    result = run(sentence)
+    assert (result.direction, result.effect) == ("up", "resistance")
 
 
 def test_snippet_with_effect_and_direction_is_preferred_over_one_with_effect_only():
@@ -485,6 +499,36 @@ def test_alteration_words_about_another_molecule_do_not_count(sentence):
 def test_the_more_specific_alteration_wins_in_one_sentence():
     result = run("Nuclear localisation of SRPK1 protein predicted tamoxifen resistance.")
     assert result.alteration == "nuclear_localisation"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Phosphorylated SRPK1 predicted tamoxifen resistance.",
+        "SRPK1 phosphorylation at Ser51 protein sites rose in tamoxifen-resistant cells.",
+        "Phospho-SRPK1 marked tamoxifen resistance.",
+        "Phosphorylation of SRPK1 was increased in tamoxifen-resistant cells.",
+    ],
+)
+def test_a_phospho_form_is_read_as_phosphorylation_not_as_the_total_protein(sentence):
+    result = run(sentence)
+    assert result.alteration == "phosphorylation"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "SRPK1 knockdown reduced AKT phosphorylation and restored tamoxifen sensitivity.",
+        "SRPK1 phosphorylates SR proteins in tamoxifen-resistant cells.",
+    ],
+)
+def test_phosphorylation_of_another_protein_or_by_the_gene_is_not_the_genes(sentence):
+    assert run(sentence).alteration != "phosphorylation"
+
+
+def test_an_engineered_mutant_is_not_a_mutation_found_in_the_cells():
+    result = run("A constitutively active SRPK1 mutant conferred tamoxifen resistance.")
+    assert result.alteration != "mutation"
 
 
 def test_alteration_falls_back_to_other_sentences_naming_the_gene_only():
@@ -688,3 +732,37 @@ def test_extraction_with_the_shipped_watchlist():
         rec = PubmedRecord(pmid=1, title="", abstract=(AbstractSection(sentence),))
         ex = extract(gene, [snip(sentence)], rec, watchlist)
         assert (ex.therapy_class, ex.agents, ex.direction, ex.effect) == expected, sentence
+
+
+@pytest.mark.parametrize(
+    ("abstract", "model"),
+    [
+        (
+            "SRPK1 knockdown restored tamoxifen sensitivity in MCF-7 cells. "
+            "Confirmation in patient cohorts is required.",
+            "cell_line",
+        ),
+        (
+            "SRPK1 knockdown restored tamoxifen sensitivity in MCF-7 cells. "
+            "The effect was not tested in vivo.",
+            "cell_line",
+        ),
+        (
+            "SRPK1 knockdown restored tamoxifen sensitivity in patient-derived "
+            "breast cancer organoids.",
+            "organoid",
+        ),
+    ],
+)
+def test_model_system_counts_only_models_used_and_organoids_stay_organoids(abstract, model):
+    result = run("SRPK1 in tamoxifen resistance.", abstract=abstract)
+    assert result.model_system == model
+
+
+def test_a_sentence_naming_several_subtypes_together_gives_no_subtype():
+    result = run(
+        "SRPK1 predicted tamoxifen resistance.",
+        abstract="SRPK1 predicted tamoxifen resistance in both ER-positive and "
+        "triple-negative tumours.",
+    )
+    assert result.subtype is None

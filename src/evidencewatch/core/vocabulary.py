@@ -69,6 +69,7 @@ EXTRACTED_EFFECTS: tuple[str, ...] = ("resistance", "sensitivity", "no_associati
 ALTERATIONS: tuple[str, ...] = (
     "nuclear_localisation",
     "methylation",
+    "phosphorylation",  # a phospho-form measured, not the total protein
     "mutation",
     "copy_number",
     "signature",

@@ -5,8 +5,8 @@ within three words of the gene ("X mRNA", "amplification of X", "nuclear p65",
 "CYP3A4*22 allele"; not "HER2-amplified" in a sentence about another gene), else
 the sentence's method words ("by immunohistochemistry", "RNA-seq", "a five-gene
 score"); the most specific kind wins, in the order of ``ALTERATIONS``
-(nuclear_localisation > methylation > mutation > copy_number > signature >
-protein > mRNA).
+(nuclear_localisation > methylation > phosphorylation > mutation > copy_number >
+signature > protein > mRNA).
 
 The change in it (over-expression, loss, amplification, activation...) is read from
 the same sentence by :mod:`~evidencewatch.matching.extraction.change`: it goes into
@@ -54,7 +54,6 @@ _ALTERATION = WordStart.from_words(
         ],
         "protein": [
             "proteins?\\b",
-            "phosphorylat\\w*",
             "(?:mono|poly)?ubiquitinat\\w*",
             "ubiquitinat\\w*",
             "acetylat\\w*",
@@ -63,6 +62,23 @@ _ALTERATION = WordStart.from_words(
         ],
         "mRNA": ["=mRNAs?\\b", "transcripts?\\b"],
     }
+)
+# A phospho-form of the gene itself: "LYN phosphorylation", "IKKβ (Ser177/181)
+# phosphorylation", "phosphorylated RELA", "p-LYN", "phosphorylation of SRPK1". Not "X
+# knockdown reduced AKT phosphorylation" (another protein's) nor "SRPK1 phosphorylates SR
+# proteins" (the gene as the kinase).
+_PHOSPHO_AFTER_RE = re.compile(
+    r"(?i)[\s\u2010-]*(?:\(?(?:at\s+)?(?:Ser|Thr|Tyr|[STY])-?\d+(?:/\d+)?\)?\s*)?"
+    r"phosphorylation\b|\s+(?:was|were|is|are|became)\s+(?:\w+ly\s+)?(?:hyper-?)?phosphorylated\b"
+)
+_PHOSPHO_BEFORE_RE = re.compile(
+    r"(?i)(?:\b(?:hyper-?)?phosphorylated\s+|\bphospho-?|\bp-|\bphosphorylation\s+of\s+(?:the\s+)?)$"
+)
+# An engineered form is what was done to the cells, not an alteration found in them.
+_CONSTRUCT_RE = re.compile(
+    r"(?i)(?:constitutively[\s-]+active|kinase[\s-]+(?:dead|inactive)|catalytically[\s-]+"
+    r"inactive|phospho-?mimetic|non-?phosphorylatable|dominant[\s-]+negative|"
+    r"(?:degradation|siRNA|shRNA)[\s-]+resistant)\s+(?:[\w\u0370-\u03ff\x00-]+\s+)?$"
 )
 # Alteration words that name how the sentence measured things, or a gene set: anywhere in
 # a sentence naming the gene, used when no word sits next to the gene.
@@ -130,9 +146,14 @@ def read_alteration(
         for s, e, m in _ALTERATION.finditer(masked):
             if s > 0 and masked[s - 1] in "-\u2010" and masked[s - 2 : s - 1] != "\x00":
                 continue  # hyphen-attached to another name: "HER2-amplified"
+            kind = WordStart.group(m)
+            if kind == "mutation" and _CONSTRUCT_RE.search(masked[max(0, s - 60) : s]):
+                continue
             if any(_near(masked, s, e, gs, ge) for gs, ge in spans):
-                found.add(WordStart.group(m))
+                found.add(kind)
         for s, e in spans:
+            if _PHOSPHO_AFTER_RE.match(text, e) or _PHOSPHO_BEFORE_RE.search(text[:s]):
+                found.add("phosphorylation")
             if re.search(r"(?i)\bnuclear[\s-]+$", text[:s]):
                 found.add("nuclear_localisation")
             if re.match(r"\*\d", text[e:]):  # star allele: "CYP3A4*22"

@@ -44,6 +44,7 @@ _REFINED = {
     ("mutation", "over-expression"): None,  # "more frequent mutations" says no change
     ("nuclear_localisation", "over-expression"): "activation",  # "nuclear accumulation"
     ("pathway_activity", "over-expression"): "activation",
+    ("phosphorylation", "over-expression"): "activation",  # "increased phosphorylation"
 }
 _MUTATION_KIND_RE = re.compile(
     r"(?i)\b(?P<up>activating|gain-of-function|hotspot)\b|"

@@ -198,6 +198,27 @@ _IN_MATERIAL_RE = re.compile(
     r"(?i)(?<!result)(?<!resulted)(?<!resulting)(?<!results)\s+(?:with)?in\s+"
     r"(?:(?:the|both|all|these|those|two|three|four|several|each)\s+)?(?:[\w/-]+-)?$"
 )
+# "oestrogen-responsive promoters", "siRNA-resistant cDNA", "puromycin-resistant clones":
+# a compound whose first half is a hormone, a reagent or a selection marker names genes,
+# constructs or selected cells, not a response to therapy.
+_HORMONE_PREFIX_RE = re.compile(
+    r"(?i)(?:o?estrogen|o?estradiol|(?-i:E2|ER)|hormone|androgen|hypoxia)[-‐]$"
+)
+_REAGENT_PREFIX_RE = re.compile(
+    r"(?i)(?:si|sh|g|sg)?RNAi?[-‐]$|(?:siRNA|shRNA|sgRNA|guide|Cas9|nuclease|RNase|DNase|"
+    r"protease|trypsin|detergent|puromycin|neomycin|G418|hygromycin|blasticidin|zeocin|"
+    r"ampicillin|kanamycin)[-‐]$"
+)
+# "the response to 4-hydroxytamoxifen was measured": what was done, not what was found
+_MEASURED_AFTER_RE = re.compile(
+    r"(?i)(?:\s+(?:to|of)(?:\s+[\w-]+){1,4}?)?\s+(?:was|were|is|are)\s+(?:then\s+|also\s+)?"
+    r"(?:measured|assessed|evaluated|determined|tested|examined|quantified|monitored|"
+    r"recorded|analy[sz]ed|scored)\b"
+)
+_MEASURED_BEFORE_RE = re.compile(
+    r"(?i)\b(?:measured|assessed|evaluated|determined|tested|examined|quantified|monitored)\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+)?$"
+)
 # A cue that ends "effect of", "induced by": what follows must be a treatment
 _OF_BY_RE = re.compile(r"\s(?:of|by)$")
 _INDUCED_RE = re.compile(r"([\w-]+)-(?:induced|mediated)\s")
@@ -257,10 +278,8 @@ def effect_spans(clause: str, tables: Tables) -> list[EffectCue]:
     for s, e, kind in hits:
         if not free(s, e):
             continue
-        if kind == "S" and clause[s:e].lower().startswith("respon"):
-            before = clause[max(0, s - 25) : s].lower()
-            if re.search(r"(?:damage|immune|stress|protein|inflammatory)[\s-]+$", before):
-                continue
+        if not _therapy_cue(clause, s, e, kind):
+            continue
         spans.append((s, e, kind))
     out = []
     for s, e, kind in sorted(spans):
@@ -271,6 +290,25 @@ def effect_spans(clause: str, tables: Tables) -> list[EffectCue]:
         )
         out.append((s, e, kind, descriptor))
     return out
+
+
+def _therapy_cue(clause: str, s: int, e: int, kind: str) -> bool:
+    """Whether a plain "resistant", "response"... word speaks of a response to therapy
+    (not "immune response", "oestrogen-responsive genes", "siRNA-resistant cDNA", nor
+    "the response ... was measured")."""
+    before = clause[max(0, s - 25) : s]
+    word = clause[s:e].lower()
+    if kind == "S" and word.startswith("respon"):
+        if re.search(r"(?i)(?:damage|immune|stress|protein|inflammatory)[\s-]+$", before):
+            return False
+        if _HORMONE_PREFIX_RE.search(before):
+            return False
+    if _REAGENT_PREFIX_RE.search(before):
+        return False
+    if word.startswith(("respon", "sensitiv", "resist")):
+        if _MEASURED_AFTER_RE.match(clause, e) or _MEASURED_BEFORE_RE.search(before):
+            return False
+    return True
 
 
 def restores(sentence: str, cue: EffectCue) -> bool:

@@ -79,6 +79,17 @@ _SIGNED_CORRELATION_RE = re.compile(
 )
 
 
+# The gene as the subject of a verb of causing or predicting, before the effect word.
+_AGENT_RE = re.compile(
+    r"(?i)(?:[\s\u2010-]*(?:\([^()]{0,30}\)|expression|levels?|protein|mRNA|activity|"
+    r"signal(?:l)?ing|status|co-?expression|mediated|expressing|positivity|positive))*"
+    r"(?:\s+(?:cells|tumou?rs|lines|cancers|clearance|metabolism))?"
+    r"\s+(?:(?:may|might|could|can|also|thus|therefore|likely|strongly|independently)\s+)*"
+    r"(?:contribut|predict|mark|identif|driv|sustain|mediat|confer|promot|caus|underl|"
+    r"associat|link|were\b|was\b)\w*"
+)
+
+
 # "SRPK1-driven trastuzumab resistance was overcome by lapatinib": the resistance is the
 # gene's, whatever rescued it
 _DRIVEN_RE = re.compile(
@@ -171,7 +182,10 @@ def _read_effect(
     compared = _compared(etext, trigger, direction)
     if compared is not None:
         return compared
-    if direction is None and _gene_before_correlation(etext, eclause[0], gene_spans):
+    if direction is None and (
+        _gene_before_correlation(etext, eclause[0], gene_spans)
+        or _gene_as_agent(sentence, eclause, cues, gene_spans)
+    ):
         direction = "up"
     return _outcome(sentence, cues, triggers, trigger, direction)
 
@@ -182,6 +196,22 @@ def _gene_before_correlation(
     """ "X expression was inversely correlated with ...": the gene's level is the subject."""
     m = _SIGNED_CORRELATION_RE.search(etext)
     return m is not None and any(offset <= gs < offset + m.start() for gs, _ in gene_spans)
+
+
+def _gene_as_agent(
+    sentence: str,
+    eclause: Clause,
+    cues: list[EffectCue],
+    gene_spans: Sequence[tuple[int, int]],
+) -> bool:
+    """ "SRPK1 contributes to tamoxifen resistance", "LYN expression predicts resistance",
+    "CYP2A6-expressing cells were more sensitive": with no word for a change, the gene's
+    presence is what goes with the effect."""
+    first_cue = min((s for s, _, _, _ in cues), default=eclause[1])
+    return any(
+        eclause[0] <= ge <= first_cue and _AGENT_RE.match(sentence[ge:first_cue]) is not None
+        for _, ge in gene_spans
+    )
 
 
 def _compared(etext: str, trigger: Trigger | None, direction: str | None) -> Decision | None:
@@ -270,7 +300,8 @@ def effect_direction(
     )
     if ranked:
         text, dec, _ = ranked[0]
-        evidence["effect"] = f"{dec.note}: {text}" if dec.note and dec.direction is None else text
+        noted = dec.note and (dec.direction is None or dec.hedged)
+        evidence["effect"] = f"{dec.note}: {text}" if noted else text
         if dec.direction is not None:
             evidence["direction"] = f"{dec.note}: {text}" if dec.note else text
         return dec.effect, dec.direction

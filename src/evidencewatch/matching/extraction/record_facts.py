@@ -1,12 +1,15 @@
 """Facts about the whole record, shared by all its genes: subtype, model system, cell lines.
 
-* subtype: snippets, then title, then abstract; the first one named.
+* subtype: snippets, then title, then abstract; the first one named, unless its
+  sentence names several together ("in both ER-positive and triple-negative
+  tumours"): then the work spans subtypes and none is given.
 * model system: a review (publication type Review, or "in this review") is
   ``review`` whatever it mentions; otherwise the strongest named anywhere in
   title/abstract, in the order of ``MODEL_SYSTEMS`` (clinical_trial >
   patient_cohort > xenograft > organoid > cell_line); ``cell_lines`` lists every
   breast cell line named. "Patient-derived organoids" are organoids, not
-  xenografts.
+  xenografts. A sentence about work still to do ("confirmation in patient cohorts
+  is required") or not done ("not tested in vivo") names no model.
 
 They are computed once per record (the last record is kept) and shared by its genes.
 """
@@ -14,6 +17,7 @@ They are computed once per record (the last record is kept) and shared by its ge
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -75,7 +79,7 @@ _MODEL_GROUPS: dict[str, Sequence[str]] = {
     "organoid": [
         "organoids?\\b",
         "=PDOs?\\b",
-        "patient-derived\\s+(?:tumou?r\\s+)?organoids?\\b",
+        "patient-derived\\s+(?:[\\w-]+\\s+){0,3}?organoids?\\b",
         "tumou?roids?\\b",
     ],
     "review": [
@@ -86,7 +90,7 @@ _MODEL_GROUPS: dict[str, Sequence[str]] = {
     ],
     "xenograft": [
         "xenograft\\w*",
-        "patient-derived\\b",
+        "patient-derived\\b(?!\\s+(?:[\\w-]+\\s+){0,3}?organoid)",
         "mice\\b",
         "mouse\\s+models?\\b",
         "in\\s+vivo\\b",
@@ -100,6 +104,17 @@ _MODEL_GROUPS: dict[str, Sequence[str]] = {
     ],
 }
 _MODEL = WordStart.from_words(_MODEL_GROUPS)
+# A sentence about work still to do, or not done, names models nobody used:
+# "confirmation in animal models and patient cohorts is required", "worth evaluating in
+# patient cohorts", "the effects were not tested in vivo".
+_UNUSED_RE = re.compile(
+    r"(?i)\bnot\s+(?:yet\s+)?(?:been\s+)?(?:tested|studied|examined|evaluated|confirmed|"
+    r"validated|assessed)\b|\b(?:is|are|will\s+be|would\s+be)\s+(?:now\s+|still\s+)?"
+    r"(?:required|needed|warranted)\b|\bworth\s+(?:evaluating|testing|exploring|investigating|validating)\b|"
+    r"\bfuture\s+(?:studies|work|trials|research)\b|\bremains?\s+to\s+be\s+(?:tested|"
+    r"determined|established|validated|shown)\b|\bshould\s+(?:now\s+)?be\s+(?:tested|"
+    r"evaluated|validated|explored|assessed)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +148,8 @@ def record_facts(record: PubmedRecord, sentences: Sequence[str]) -> RecordFacts:
 
     first_model: dict[str, int] = {}
     for s, _, m in _MODEL.finditer(text):
-        first_model.setdefault(WordStart.group(m), s)
+        if not _UNUSED_RE.search(sentence_at(s)):
+            first_model.setdefault(WordStart.group(m), s)
     cell_lines = tuple(find_cell_lines(text))
     model, model_sentence = None, ""
     if record.is_review:
@@ -146,7 +162,7 @@ def record_facts(record: PubmedRecord, sentences: Sequence[str]) -> RecordFacts:
         model_sentence = next((s for s in sentences if find_cell_lines(s)), "")
     subtype = None
     hit = next(_SUBTYPE.finditer(text), None)
-    if hit is not None:
+    if hit is not None and not _spans_subtypes(sentence_at(hit[0])):
         subtype = (_SUBTYPE_NAMES[WordStart.group(hit[2])], sentence_at(hit[0]))
     facts = RecordFacts(record, sentences, model, model_sentence, cell_lines, subtype)
     _FACTS_CACHE[:] = [facts]
@@ -158,6 +174,20 @@ def first_subtype(sentences: Sequence[str], evidence: dict[str, str]) -> str | N
     for text in sentences:
         hit = _SUBTYPE.search(text)
         if hit:
+            if _spans_subtypes(text):
+                return None
             evidence["subtype"] = text
             return _SUBTYPE_NAMES[WordStart.group(hit)]
     return None
+
+
+def _spans_subtypes(sentence: str) -> bool:
+    """Whether the sentence names several subtypes together ("in both hormone
+    receptor-positive and triple-negative tumours"): the work spans them, so none is its
+    subtype."""
+    hits = list(_SUBTYPE.finditer(sentence))
+    names = {WordStart.group(m) for _, _, m in hits}
+    if len(names) < 2:
+        return False
+    between = sentence[hits[0][1] : hits[-1][0]]
+    return re.search(r"(?i)\b(?:and|or|both|as\s+well\s+as|versus|vs)\b", between) is not None
