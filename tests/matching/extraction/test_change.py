@@ -85,8 +85,7 @@ def test_a_mutation_without_its_kind_has_no_change():
 def test_the_change_gives_a_direction_to_a_candidate_that_has_none():
     result = read(
         "Tamoxifen resistance and SRPK1.",
-        abstract="Tamoxifen resistance and SRPK1. SRPK1 protein was overexpressed in "
-        "120 tumours.",
+        abstract="Tamoxifen resistance and SRPK1. SRPK1 protein was overexpressed in 120 tumours.",
     )
     assert result.direction == "up"
     assert result.evidence["direction"].startswith("over-expression: ")
