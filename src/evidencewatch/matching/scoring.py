@@ -31,6 +31,11 @@ from typing import Any
 
 from evidencewatch.matching.analysis import Analysis, Mention
 from evidencewatch.matching.cell_lines import find_cell_lines
+from evidencewatch.matching.scope import (
+    other_tumour_in_title,
+    out_of_scope_therapy,
+    veterinary_subject,
+)
 from evidencewatch.matching.snippets import FINDING_SECTIONS, Snippet, first_cue, has_kind
 from evidencewatch.pubmed.records import PubmedRecord
 from evidencewatch.watch.watchlist import Watchlist
@@ -58,10 +63,19 @@ WEIGHTS: dict[str, float] = {
     "breast_cell_line_only": 5.0,
     # Nothing says breast cancer: most likely another tumour type. Strong penalty.
     "no_breast_context": -40.0,
-    # A review: no new data, the primary papers are what curators want.
-    "review_article": -20.0,
+    # The title is about another tumour ("... in gastric cancer"), whatever else the
+    # abstract compares it with: curators reject these as not breast cancer.
+    "other_tumour_in_title": -40.0,
+    # The gene's resistance or sensitivity sentences name only therapies outside the four
+    # classes (CDK4/6, PARP, PI3K/mTOR inhibitors, immunotherapy): out of scope.
+    "out_of_scope_therapy_only": -30.0,
+    # Canine or feline mammary tumours: veterinary oncology, out of scope.
+    "veterinary": -40.0,
+    # A review: no new data, the primary papers are what curators want; curators reject
+    # every one (review_no_new_data), so it weighs as much as another tumour.
+    "review_article": -40.0,
     # Comment, editorial, letter, news, erratum: no primary data either.
-    "no_primary_data": -20.0,
+    "no_primary_data": -40.0,
     # Retracted publication (or a RetractionIn link): must not be used as evidence.
     "retracted": -60.0,
     # The gene is only named by an ambiguous alias (p65, neu...) supported by context.
@@ -217,7 +231,12 @@ def rule_score(
     reasons = _Reasons()
     surfaces = list(dict.fromkeys(m.surface for m in mentions))
     reasons.add("gene_mentioned", f"{gene} named {len(mentions)}x as {', '.join(surfaces)}")
-    title_forms = [m.surface for m in mentions if analysis.sentences[m.sent].section == "title"]
+    # "HER2-positive breast cancer" in a title names the patients, not what the paper is about
+    title_forms = [
+        m.surface
+        for m in mentions
+        if analysis.sentences[m.sent].section == "title" and not m.status_label
+    ]
     if title_forms:
         reasons.add("gene_in_title", f"{gene} in the title as '{title_forms[0]}'")
     _cue_reasons(reasons, gene, snippets, n_supporting, therapy_classes)
@@ -272,6 +291,23 @@ def _cue_reasons(
     finding = next((s for s in snippets if s.section in FINDING_SECTIONS), None)
     if finding:
         reasons.add("finding_section", f"a supporting sentence in the {finding.section}")
+    effect_sentences = [
+        s for s in snippets if has_kind(s, "resistance") or has_kind(s, "sensitivity")
+    ]
+    other = next(
+        (
+            t
+            for s in effect_sentences
+            if not has_kind(s, "therapy") and (t := out_of_scope_therapy(s.text))
+        ),
+        None,
+    )
+    if other and not any(has_kind(s, "therapy") for s in effect_sentences):
+        reasons.add(
+            "out_of_scope_therapy_only",
+            f"{gene}'s resistance or sensitivity sentences name '{other}', outside the four "
+            "therapy classes, and no therapy within them",
+        )
 
 
 def _record_reasons(
@@ -286,6 +322,10 @@ def _record_reasons(
             reasons.add("breast_cell_line_only", "no breast-cancer words, but " + ", ".join(lines))
         else:
             reasons.add("no_breast_context", "no breast-cancer term in title/abstract nor MeSH")
+    if tumour := other_tumour_in_title(record.title or ""):
+        reasons.add("other_tumour_in_title", f"the title is about '{tumour}'")
+    if animal := veterinary_subject(record.title or ""):
+        reasons.add("veterinary", f"the title is about animal patients ('{animal}')")
     if record.is_review:
         reasons.add("review_article", "publication type Review: no new data")
     elif no_data := sorted(set(record.publication_types) & _NO_DATA_TYPES):
