@@ -239,7 +239,15 @@ def rule_score(
     ]
     if title_forms:
         reasons.add("gene_in_title", f"{gene} in the title as '{title_forms[0]}'")
-    _cue_reasons(reasons, gene, snippets, n_supporting, therapy_classes)
+    # A sentence that names the gene only as the patients' label ("lapatinib resistance in
+    # HER2-positive breast cancer") says nothing about the gene: its cues are not the gene's.
+    claim_texts = {
+        analysis.text[analysis.sentences[m.sent].start : analysis.sentences[m.sent].end]
+        for m in mentions
+        if not m.status_label and m.sent >= 0
+    }
+    claims = [sn for sn in snippets if sn.text in claim_texts]
+    _cue_reasons(reasons, gene, claims, n_supporting, therapy_classes)
     _record_reasons(reasons, record, disease, analysis.text)
     if gene in analysis.ambiguous_only:
         reasons.add(
