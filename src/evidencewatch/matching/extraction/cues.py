@@ -89,7 +89,8 @@ _PASSIVE = WordStart.from_words(
             f"{w}{_COPULA_PASSIVE}(?:overcome|reversed|abrogated|abolished|attenuated|"
             "alleviated|circumvented|reduced|decreased|diminished|prevented|mitigated|"
             "counteracted|suppressed|eliminated|bypassed)\\b"
-            for w in _RESIST_WORDS
+            # "this protection was abolished by X knockout": the drug works again
+            for w in [*_RESIST_WORDS, "protection\\b"]
         ],
         "R": [
             f"{w}{_COPULA_PASSIVE}(?:reduced|decreased|diminished|impaired|attenuated|"
@@ -103,8 +104,9 @@ _S_PLUS = WordStart.from_words(
         "s": [
             "restor\\w*\\s+(?:[\\w-]+\\s+){0,3}?(?:growth\\s+(?:inhibition|arrest)|apoptosis|"
             "cell\\s+death|killing|efficacy|cytotoxicity)\\b",
-            "(?:reduc|decreas|impair|lower|diminish|abrogat)\\w*\\s+(?:the\\s+)?(?:clonogenic|"
-            "cell|colony)\\s+(?:survival|formation|viability)\\b",
+            "(?:reduc|decreas|impair|lower|diminish|abrogat)\\w*\\s+(?:[\\w-]+\\s+){0,4}?"
+            "(?:clonogenic|cell|colony)\\s+(?:survival|formation|viability)\\b",
+            "(?:induced|caused|produced|achieved)\\s+(?:[\\w-]+\\s+)?(?:tumou?r\\s+)?regression\\b",
             f"(?:enhanc|increas|potentiat|augment|promot|amplif|restor|improv)\\w*\\s+"
             f"(?:the\\s+)?{_KILLING}",
             f"(?:decreas|reduc|lower|diminish)\\w*\\s+(?:the\\s+)?(?:[\\w-]+\\s+)?{_IC50}",
@@ -216,8 +218,8 @@ _MEASURED_AFTER_RE = re.compile(
     r"recorded|analy[sz]ed|scored)\b"
 )
 _MEASURED_BEFORE_RE = re.compile(
-    r"(?i)\b(?:measured|assessed|evaluated|determined|tested|examined|quantified|monitored)\s+"
-    r"(?:the\s+)?(?:[\w-]+\s+)?$"
+    r"(?i)\b(?:measured|assessed|evaluated|determined|tested|examined|quantified|monitored|"
+    r"investigated|studied)\s+(?:[\w,-]+\s+){0,6}?$"
 )
 # A cue that ends "effect of", "induced by": what follows must be a treatment
 _OF_BY_RE = re.compile(r"\s(?:of|by)$")

@@ -112,6 +112,8 @@ def find_triggers(
                 word.lower() in _EXPERIMENTAL_LOSS_WORDS and _experimental(sentence, s, e, gs, ge)
             )
             if e <= gs:  # trigger before the gene: "overexpression of X", "high X"
+                if s >= 2 and sentence[s - 1] in "-\u2010" and sentence[s - 2].isalnum():
+                    continue  # "triple-negative", "ER-positive": another word's status
                 gap = sentence[e:gs]
                 if _GENE_LIST_GAP_RE.fullmatch(gap):  # "knockdown of RELA, CHUK or IKBKB"
                     gap = ""

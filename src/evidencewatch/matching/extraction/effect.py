@@ -86,7 +86,12 @@ _AGENT_RE = re.compile(
     r"(?:\s+(?:cells|tumou?rs|lines|cancers|clearance|metabolism))?"
     r"\s+(?:(?:may|might|could|can|also|thus|therefore|likely|strongly|independently)\s+)*"
     r"(?:contribut|predict|mark|identif|driv|sustain|mediat|confer|promot|caus|underl|"
-    r"associat|link|were\b|was\b)\w*"
+    r"associat|link|(?:were|was)\s+(?:[\w-]+\s+){0,4}?(?:more|less)\b)\w*"
+)
+# "... and its depletion restores radiation response": a knockdown named by pronoun
+_PRONOUN_PERTURB_RE = re.compile(
+    r"(?i)\b(?:its|their)\s+(?:[\w-]+\s+)?(?:knock-?down|depletion|silencing|inhibition|"
+    r"loss|deletion|knock-?out|ablation|blockade|suppression)\b"
 )
 
 
@@ -248,6 +253,8 @@ def _outcome(
     s_wins = has_s and (not has_r or outcome[-1][2] == "S")
     restoring = any(restores(sentence, c) for c in outcome)
     perturb = next((t for t in triggers if t.perturb), None)
+    if perturb is None and (m := _PRONOUN_PERTURB_RE.search(sentence)):
+        perturb = Trigger(m.start(), m.end(), "down", True, 0, m.group(0))
     if perturb is None and trigger is not None and trigger.direction == "down" and restoring:
         # only an experiment restores: "X deletion restored sensitivity", "loss of X
         # reversed resistance" read like a knockdown
@@ -279,25 +286,39 @@ def _outcome(
     return Decision("sensitivity", direction, inferred=from_experiment)
 
 
+def _rank(decided: tuple[str, Decision, bool]) -> tuple[int, bool, bool]:
+    """Plain statements with a direction first; then a plain "X did not alter
+    sensitivity" (which has none by its nature), before any hedged statement; then the
+    rest. Within each, observed before inferred, findings before methods."""
+    _, dec, in_methods = decided
+    if dec.direction is not None and not dec.hedged:
+        tier = 0
+    elif dec.effect == "no_association" and not dec.hedged:
+        tier = 1
+    elif dec.direction is not None:
+        tier = 2
+    else:
+        tier = 3 + dec.hedged
+    return tier, dec.inferred, in_methods
+
+
 def effect_direction(
     snippets: Sequence[tuple[str, Sequence[tuple[int, int]]]],
     tables: Tables,
     evidence: dict[str, str],
     methods: Sequence[bool] = (),
 ) -> tuple[str | None, str | None]:
-    """Best first: an observed direction with an effect ("high X ... resistance"), then one
-    inferred from an experiment, then an effect alone; plain statements before hedged
-    ones. An observation in tumours beats the reading of a knockdown (a loss-of-function
-    biomarker stays "down"). Within each, a sentence from the methods (what was done,
-    "we deleted X in resistant cells") comes after the findings."""
+    """Best first (:func:`_rank`): an observed direction with an effect ("high X ...
+    resistance"), then one inferred from an experiment, then a plain statement of no
+    association, then hedged statements, then an effect alone. An observation in tumours
+    beats the reading of a knockdown (a loss-of-function biomarker stays "down"). Within
+    each, a sentence from the methods (what was done, "we deleted X in resistant cells")
+    comes after the findings."""
     decided = [
         (text, decide(text, spans, tables), k < len(methods) and methods[k])
         for k, (text, spans) in enumerate(snippets)
     ]
-    ranked = sorted(
-        (d for d in decided if d[1].effect is not None),
-        key=lambda d: (d[1].direction is None, d[1].hedged, d[1].inferred, d[2]),
-    )
+    ranked = sorted((d for d in decided if d[1].effect is not None), key=_rank)
     if ranked:
         text, dec, _ = ranked[0]
         noted = dec.note and (dec.direction is None or dec.hedged)

@@ -67,6 +67,10 @@ _HEDGE = WordStart.from_words(
             "hypothes[ie][sz]\\w*",
             "speculat\\w*",
             "(?:appear|seem)(?:s|ed)?\\s+to\\b",
+            # what earlier work claimed, not this paper's finding
+            "(?:has|have)\\s+been\\s+(?:\\w+ly\\s+)?(?:linked|implicated|proposed|reported|"
+            "suggested|associated|described)\\b",
+            "proposed\\s+(?:mechanisms?|to)\\b",
         ]
     }
 )
