@@ -31,10 +31,11 @@ from evidencewatch.config import Settings
 from evidencewatch.core.errors import EvidenceWatchError
 from evidencewatch.core.timeutil import utcnow
 from evidencewatch.reporting.templating import make_env
+from evidencewatch.review.security_log import security_event
 from evidencewatch.storage.db import ensure_current, make_engine
 from evidencewatch.web import deps
 from evidencewatch.web.drafts import DraftStore
-from evidencewatch.web.hashing import HashingPool
+from evidencewatch.web.hashing import HashingBusy, HashingPool
 from evidencewatch.web.limits import BodyLimitMiddleware
 from evidencewatch.web.routes import auth, candidates, integrity, navigation, queue, summary, team
 
@@ -177,6 +178,10 @@ def _add_error_handlers(app: FastAPI) -> None:
         message = str(exc) if status < 500 else "The server could not do this; see its log."
         if status == 503:  # busy, not broken: say so, and when to come back
             message = str(exc)
+        if isinstance(exc, HashingBusy):  # load shedding (429), not the throttle's 429
+            security_event(
+                "login_busy", path=request.url.path, address=deps.client_address(request)
+            )
         response = error_page(request, status, message)
         retry_after = getattr(exc, "retry_after", None)
         if retry_after is not None:
