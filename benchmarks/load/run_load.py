@@ -34,9 +34,11 @@ import json
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections import Counter
@@ -109,10 +111,29 @@ def run_locust(port: int, out: Path, *, curators: int, flood_users: int, flood: 
            "--host", f"http://127.0.0.1:{port}", "-u", str(users), "-r", str(max(10, users)),
            "-t", f"{int(seconds)}s", "--csv", str(out / "locust"), "--only-summary",
            "--stop-timeout", "10", "--exit-code-on-error", "0", *classes]  # fmt: skip
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 120)
+    samples: list[float] = []
+    stop = threading.Event()
+    sampler = threading.Thread(target=sample_load, args=(samples, stop), daemon=True)
+    sampler.start()
+    try:
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 120)
+    finally:
+        stop.set()
+        sampler.join()
     if done.returncode != 0:
         raise SystemExit(f"locust failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    return read_results(out)
+    result = read_results(out)
+    result["load_during"] = {"min": min(samples), "median": round(statistics.median(samples), 1),
+                             "max": max(samples), "samples": len(samples)}  # fmt: skip
+    return result
+
+
+def sample_load(samples: list[float], stop: threading.Event) -> None:
+    """The 1-minute load average every 5 s while a run lasts (the machine is shared)."""
+    while True:
+        samples.append(round(os.getloadavg()[0], 1))
+        if stop.wait(5):
+            return
 
 
 def read_results(out: Path) -> dict[str, Any]:
@@ -234,6 +255,7 @@ def print_run(title: str, result: dict[str, Any]) -> None:
           f"{signins['tries']}); honest sign-ins refused: {signins['honest_refused']}; never "
           f"got in: {', '.join(signins['never_signed_in']) or 'none'}")  # fmt: skip
     print(f"server's security events: {result['security_events']}")
+    print(f"load average (1 min) during the run: {result['load_during']}")
     check = result["check"]
     print(f"5xx: {result['errors_5xx']}; no answer: {result['no_answer']}; decisions answered "
           f"2xx/303: {check['recorded']}, lost {check['lost']}, duplicated {check['duplicated']}, "
