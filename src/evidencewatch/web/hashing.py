@@ -17,10 +17,13 @@ its request, a few KiB. So the queue is sized for a team signing in at once
 attempt is still "in flight" for the throttle, which counts one pending for
 ``PENDING_SECONDS`` as a failure (its worker presumably died).
 
-The pool's threads also run at a lower CPU priority (nice +10, on Linux,
+The pool's threads also run at a lower CPU priority (nice +5, on Linux,
 where a thread's niceness is its own and Argon2's lane threads inherit it):
-on a small host a burst of checks then takes the CPU only when the pages
-do not need it.
+on a small host a burst of checks then yields the CPU to the pages. Not +10
+(its first value): on the shared 2-core host at load 10-18, +10 starved a team's
+burst of 50 sign-ins so that 12-14 of them waited past ``MAX_WAIT_SECONDS`` and
+were shed, while +5 let all 50 in at the first try with the queue page's flood
+ratio unchanged (1.15-1.17x against 1.12-1.23x; docs/PERFORMANCE.md section 5).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from evidencewatch.review.throttle import PENDING_SECONDS
 
 T = TypeVar("T")
 RETRY_AFTER_SECONDS = 2
-NICENESS = 10
+NICENESS = 5
 # Shed a check still waiting this long: with 15 s left for the check itself, the attempt
 # ends before the throttle would count it (pending for PENDING_SECONDS) as a failure.
 MAX_WAIT_SECONDS = PENDING_SECONDS - 15
