@@ -7,10 +7,14 @@ then one page of 50 rows, as the web queue and ``review list --search`` call it)
 several kinds of query, and the same queries as a LIKE scan over the same texts
 (title, stored record, snippets, statement, note), best score first. The same-run
 baseline ``ranked`` is search as it was before the rank limit: every match ranked by
-relevance (``search.RANK_LIMIT`` lifted).
+relevance (``search.RANK_LIMIT`` lifted); on PostgreSQL ``generic`` is search as it was
+before session 7, its prepared statements left to PostgreSQL's generic plans
+(``search.CUSTOM_PLANS`` off). Each method runs many times on one connection, so psycopg
+prepares its statements from the fifth run on, as in a web worker.
 
     .venv/bin/python benchmarks/bench_search.py [--candidates 100000] [--repeat 20]
         [--database-url postgresql+psycopg://...  (an empty database; default: temporary SQLite)]
+        [--sqlite-file PATH [--no-fill]]  (keep the SQLite file, or time a filled one again)
 
 Prints p50/p95/max per query kind and method, then one JSON object on the last line.
 Target: p95 <= 100 ms at 100,000 candidates.
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -74,33 +79,32 @@ def percentiles(samples: list[float]) -> dict[str, float]:
 
 def run(engine: Any, repeat: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    postgres = engine.dialect.name == "postgresql"
+    # (name, RANK_LIMIT, CUSTOM_PLANS): search now; every match ranked (before session 5);
+    # on PostgreSQL, statements left to generic plans once prepared (before session 7).
+    methods = [("fts", search.RANK_LIMIT, True), ("ranked", 10**12, True)]
+    methods += [("generic", search.RANK_LIMIT, False)] if postgres else []
+    limit = search.RANK_LIMIT
     with Session(engine) as session:
         for kind, text in QUERIES.items():
-            fts, ranked, like = [], [], []
+            samples: dict[str, list[float]] = {name: [] for name, _, _ in methods}
+            samples["like"] = []
             hits = search_page(session=session, text=text, status="all").total
             like_hits = len(like_ids(session, text))
-            limit = search.RANK_LIMIT
             for _ in range(repeat):
-                for samples, rank_limit in ((fts, limit), (ranked, 10**12)):
-                    search.RANK_LIMIT = rank_limit
+                for name, rank_limit, custom in methods:
+                    search.RANK_LIMIT, search.CUSTOM_PLANS = rank_limit, custom
                     t0 = time.perf_counter()
                     search_page(session=session, text=text, status="pending")
-                    samples.append(time.perf_counter() - t0)
-                search.RANK_LIMIT = limit
+                    samples[name].append(time.perf_counter() - t0)
+                search.RANK_LIMIT, search.CUSTOM_PLANS = limit, True
                 t0 = time.perf_counter()
                 like_ids(session, text)
-                like.append(time.perf_counter() - t0)
-            out[kind] = {
-                "text": text,
-                "hits_fts": hits,
-                "hits_like": like_hits,
-                "fts": percentiles(fts),
-                "ranked": percentiles(ranked),
-                "like": percentiles(like),
-            }
-            print(f"{kind:<22} fts {out[kind]['fts']}  ranked {out[kind]['ranked']}  "
-                  f"like {out[kind]['like']}  "
-                  f"hits {hits} (like {like_hits})", flush=True)  # fmt: skip
+                samples["like"].append(time.perf_counter() - t0)
+            out[kind] = {"text": text, "hits_fts": hits, "hits_like": like_hits}
+            out[kind].update({name: percentiles(times) for name, times in samples.items()})
+            shown = "  ".join(f"{name} {out[kind][name]}" for name in samples)
+            print(f"{kind:<22} {shown}  hits {hits} (like {like_hits})", flush=True)
     return out
 
 
@@ -110,9 +114,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--database-url", help="an empty database to fill (default: SQLite)")
     parser.add_argument("--no-fill", action="store_true", help="time --database-url as it is")
+    parser.add_argument("--sqlite-file", help="keep (or reuse, with --no-fill) this SQLite file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ew-bench-search-") as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        url = args.database_url or f"sqlite:///{args.sqlite_file or Path(tmp) / 'bench.db'}"
         engine = make_engine(url)
         init_db(engine)
         t0 = time.perf_counter()
@@ -123,10 +128,15 @@ def main() -> None:
         if engine.dialect.name == "postgresql":
             with engine.begin() as conn:
                 conn.exec_driver_sql("ANALYZE")
+        load = [round(x, 2) for x in os.getloadavg()]
+        print(f"load average at start: {load}", flush=True)
         result = run(engine, args.repeat)
+        load_end = [round(x, 2) for x in os.getloadavg()]
+        print(f"load average at end: {load_end}")
         engine.dispose()
     print(json.dumps({"candidates": args.candidates, "database": engine.dialect.name,
-                      "fill_s": round(fill_s, 1), "queries": result}))  # fmt: skip
+                      "fill_s": round(fill_s, 1), "load": [load, load_end],
+                      "queries": result}))  # fmt: skip
 
 
 if __name__ == "__main__":

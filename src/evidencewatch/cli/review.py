@@ -29,6 +29,7 @@ from evidencewatch.cli.candidate_view import detail_json, json_default, print_de
 from evidencewatch.cli.context import AppContext, handle_errors, pass_app, resolve_actor
 from evidencewatch.cli.review_context import ReviewContext, acting, pass_review
 from evidencewatch.cli.review_progress import progress as progress_command
+from evidencewatch.core.errors import InvalidDecision
 from evidencewatch.core.vocabulary import (
     DIRECTIONS,
     EFFECTS,
@@ -40,7 +41,7 @@ from evidencewatch.core.vocabulary import (
 )
 from evidencewatch.review import decisions, team
 from evidencewatch.review.detail import candidate_detail, get_candidate
-from evidencewatch.review.queue import Blind, queue
+from evidencewatch.review.queue import Blind, Cursor, queue
 from evidencewatch.review.search import search_page
 from evidencewatch.storage.db import session_scope
 from evidencewatch.storage.models import AuditEvent, Candidate
@@ -89,6 +90,9 @@ def decision_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--search", "text", help="Free text over title, abstract, snippets, notes; best first."
 )
+@click.option(
+    "--after", "after", help="Start after this cursor (printed as the next page by a list)."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON array instead of a table.")
 @click.option("--as", "actor", help="Dual review: whose votes to leave out (default: $USER).")
 @pass_app
@@ -100,6 +104,7 @@ def list_(
     therapy: str | None,
     limit: int,
     text: str | None,
+    after: str | None,
     as_json: bool,
     actor: str | None,
 ) -> None:
@@ -109,7 +114,9 @@ def list_(
     Example:
         evidencewatch review list --gene ESR1 --limit 20
         evidencewatch review list --search '"Y537S" fulvestrant' --status all
+        evidencewatch review list --after CURSOR   # the next page, as the last line says
     """
+    cursor = _cursor(after, text)
     with session_scope(app.ready_engine()) as session:
         # Dual review: what this curator voted on, and conflicts, are not theirs to decide.
         dual = app.settings.review_mode == ReviewMode.dual
@@ -122,7 +129,7 @@ def list_(
         else:
             page = queue(
                 session=session, status=status, gene=gene, therapy_class=therapy,
-                per_page=limit, blind=blind,
+                per_page=limit, blind=blind, after=cursor,
             )  # fmt: skip
     rows = [
         {
@@ -140,10 +147,28 @@ def list_(
         }
         for i in page.items
     ]
+    more = getattr(page, "next_after", None)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
+        if more:  # stdout stays one JSON array
+            click.echo(f"next page: --after {more}", err=True)
         return
     click.echo(f"{page.total} {status} candidates" + (f", showing {len(rows)}" if rows else ""))
+    _print_rows(rows)
+    if more:
+        click.echo(f"next page: --after {more}")
+
+
+def _cursor(after: str | None, text: str | None) -> Cursor | None:
+    """The ``--after`` cursor; InvalidDecision (exit 2) naming it if it is not one."""
+    if after is None:
+        return None
+    if text:
+        raise InvalidDecision("--after: a search is ranked by relevance; it has no cursor")
+    return Cursor.decode(after, "candidates", name="--after")
+
+
+def _print_rows(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         title = str(r["title"])
         title = title if len(title) <= 70 else title[:67] + "..."

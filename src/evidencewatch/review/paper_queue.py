@@ -21,9 +21,10 @@ from sqlalchemy import orm
 from sqlmodel import Session, col, func, select
 
 from evidencewatch.review.queue import (
-    QUEUE_ORDER,
     Blind,
+    Cursor,
     QueueItem,
+    page_ids,
     queue_conditions,
     queue_items,
 )
@@ -54,6 +55,7 @@ class PaperPage:
     page: int
     pages: int
     per_page: int = 50
+    next_after: str | None = None  # the cursor of the next page (None: this is the last)
 
 
 def _ahead(
@@ -92,11 +94,14 @@ def paper_queue(
     per_page: int = 50,
     blind: Blind | None = None,
     candidates: int | None = None,
+    after: Cursor | None = None,
 ) -> PaperPage:
     """One page of papers, each ranked by its best matching candidate.
 
     Pass ``candidates`` when the number of matching candidates is known already (the sum
-    of :func:`~evidencewatch.review.queue.gene_counts` for an unfiltered status).
+    of :func:`~evidencewatch.review.queue.gene_counts` for an unfiltered status). ``after``
+    (a :class:`~evidencewatch.review.queue.Cursor` of the paper view: its best candidate's
+    order key) starts the page after that paper instead of at ``page``'s offset.
     """
     per_page = min(max(per_page, 1), 500)
     conditions = queue_conditions(status, gene, therapy_class, since, until, blind)
@@ -108,19 +113,19 @@ def paper_queue(
         count = select(func.count()).select_from(Candidate).where(*conditions)
         candidates = int(session.exec(count).one())
     pages = max(1, math.ceil(total / per_page))
-    page = min(max(page, 1), pages)
+    page = min(max(after.page if after else page, 1), pages)
     # A paper's best candidate is the one no candidate of the same paper (matching the
     # filters) ranks ahead of. Walking the (status, score) index in queue order and probing
     # (status, pmid, score) for each row keeps the first pages cheap; a window function
     # over the whole queue sorted it all (p95 5.5 s at 100,000 candidates).
-    best_ids = session.exec(
-        select(Candidate.id)
-        .where(*conditions, ~sa.exists(_ahead(status, gene, therapy_class, since, until, blind)))
-        .order_by(*QUEUE_ORDER)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    best = queue_items(session, list(best_ids))
+    # A cursor walks the same index from its row on, without probing the rows before it.
+    query = select(Candidate.id, Candidate.score).where(
+        *conditions, ~sa.exists(_ahead(status, gene, therapy_class, since, until, blind))
+    )
+    best_ids, next_after = page_ids(
+        session, query, view="papers", page=page, per_page=per_page, after=after
+    )
+    best = queue_items(session, best_ids)
     pmids = [item.candidate.pmid for item in best]
     chips = session.exec(
         select(Candidate)
@@ -134,4 +139,4 @@ def paper_queue(
     for chip in chips:
         by_paper[chip.pmid].append(chip)
     items = [PaperItem(item, by_paper[item.candidate.pmid]) for item in best]
-    return PaperPage(items, total, candidates, page, pages, per_page)
+    return PaperPage(items, total, candidates, page, pages, per_page, next_after)

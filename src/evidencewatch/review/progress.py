@@ -92,10 +92,12 @@ def progress(*, session: Session, recall_target: float = 0.95) -> Progress:
     """Screened, remaining, found, the estimate of what is left, and the stop rules.
 
     The figures are kept per database for one state of the candidates
-    (:func:`_fingerprint`): the queue page shows them on every view, and buscar's exact
-    test takes seconds over a long history (2.7 s at 20,000 candidates). Each process
-    keeps its own copy and reads the fingerprint from the database on every call, so a
-    decision made by another worker is seen on the next view.
+    (:func:`_fingerprint`): the queue page shows them on every view. The rules themselves
+    take milliseconds (``benchmarks/bench_stopping.py``: 2.7 s at 20,000 candidates before
+    they skipped the sample sizes that cannot hold the minimum), so the cache now saves the
+    history query more than the arithmetic. Each process keeps its own copy and reads the
+    fingerprint from the database on every call, so a decision made by another worker is
+    seen on the next view.
     """
     bind = session.get_bind()
     engine = getattr(bind, "engine", bind)

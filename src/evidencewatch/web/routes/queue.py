@@ -3,6 +3,7 @@ bulk rejection. In dual review a curator's queue hides what they voted on and co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -19,7 +20,7 @@ from evidencewatch.review.conflicts import count_conflicts
 from evidencewatch.review.paper_queue import PaperItem, paper_queue
 from evidencewatch.review.presence import open_by
 from evidencewatch.review.progress import progress
-from evidencewatch.review.queue import Blind, gene_counts, queue
+from evidencewatch.review.queue import Blind, Cursor, gene_counts, queue
 from evidencewatch.review.search import search_page
 from evidencewatch.storage.models import Candidate, User
 from evidencewatch.web.deps import (
@@ -60,8 +61,12 @@ def queue_page(
     view: str = "papers",
     page: int = 1,
     q: str = "",
+    after: str = "",
 ) -> Response:
-    """Papers (or candidates) best first, with filters and the count of each gene."""
+    """Papers (or candidates) best first, with filters and the count of each gene.
+
+    ``after`` (the "next" link's cursor) starts the page after a row, read from the index
+    from there on; ``page`` (an offset) still works for links made before it."""
     filters = {
         "status": status or "pending",
         "gene": gene.strip(),
@@ -75,7 +80,7 @@ def queue_page(
     dual = settings.review_mode == ReviewMode.dual
     blind = Blind(user.username if user is not None else None) if dual else None
     counts = gene_counts(session=session, status=filters["status"], blind=blind)
-    result = _fetch(session, filters, counts, blind, page)
+    result = _fetch(session, filters, counts, blind, page, after)
     active = _active(filters)
 
     def url(**changes: str | int) -> str:
@@ -88,11 +93,9 @@ def queue_page(
         "gene_counts": counts,
         "statuses": [*(s.value for s in Status), "all"],
         "therapy_classes": THERAPY_CLASSES,
-        "prev_url": url(page=result.page - 1) if result.page > 1 else None,
-        "next_url": url(page=result.page + 1) if result.page < result.pages else None,
+        **_pager(url, result, after.strip()),
         "gene_url": lambda g: url(gene=g, page=0),
         "view_url": lambda v: url(view=v, page=0) if v != "papers" else _without_view(url()),
-        "return_to": url(page=result.page if result.page > 1 else 0),
         "can_bulk_reject": user is not None and filters["status"] in UNDECIDED,
         "dual": dual,
         "conflict_count": count_conflicts(session=session) if dual else 0,
@@ -129,8 +132,10 @@ def _fetch(
     counts: list[tuple[str, int]],
     blind: Blind | None,
     page: int,
+    after: str,
 ) -> Any:
-    """The page of papers or of candidates that the filters ask for."""
+    """The page of papers or of candidates that the filters ask for; InvalidDecision (400)
+    naming ``after`` for a cursor that is not one (or that comes with a search)."""
     chosen: dict[str, Any] = {
         "session": session,
         "status": filters["status"],
@@ -141,6 +146,7 @@ def _fetch(
         "page": page,
         "blind": blind,
     }
+    cursor = Cursor.decode(after, filters["view"]) if after.strip() else None
     unfiltered = not (
         filters["gene"]
         or filters["therapy"]
@@ -149,11 +155,29 @@ def _fetch(
     )
     total = sum(n for _gene, n in counts) if unfiltered else None
     if filters["q"]:  # hits one by one, best match first (dual review's blinding is the queue's)
+        if cursor is not None:
+            raise InvalidDecision("after: a search's pages are numbered; use page= instead")
         del chosen["blind"]
         return search_page(text=filters["q"], **chosen)
     if filters["view"] == "papers":
-        return paper_queue(candidates=total, **chosen)
-    return queue(total=total, **chosen)
+        return paper_queue(candidates=total, after=cursor, **chosen)
+    return queue(total=total, after=cursor, **chosen)
+
+
+def _pager(url: Callable[..., str], result: Any, after: str) -> dict[str, str | None]:
+    """The previous and next pages, and where a form on this page returns to.
+
+    "Next" follows the last row's cursor (a search's pages stay numbered); "previous" is
+    the numbered page before, as the cursor only walks forward."""
+    if getattr(result, "next_after", None):
+        next_url: str | None = url(after=result.next_after)
+    else:
+        next_url = url(page=result.page + 1) if result.page < result.pages else None
+    return {
+        "prev_url": url(page=result.page - 1) if result.page > 1 else None,
+        "next_url": next_url,
+        "return_to": url(after=after) if after else url(page=result.page if result.page > 1 else 0),
+    }
 
 
 def _without_view(url: str) -> str:
