@@ -7,7 +7,12 @@ through FastAPI's TestClient (time.perf_counter around each request):
 
 * ``queue``: the queue page: first pages, gene/therapy filters, deep pages;
 * ``candidate``: a candidate page (random candidates);
-* ``decision``: an accept/reject/defer form post (redirect not followed).
+* ``decision``: an accept/reject/defer form post (redirect not followed), and after every
+  fourth decision the first page of the queue (``queue after decision``: the progress
+  panel's figures are computed again for the new state);
+* with ``--cursor-pages``, in the queue mix: the same deep pages of the paper view by
+  number (``deep_offset``, an OFFSET) and by the next link's ``after=`` cursor
+  (``deep_cursor``), at pages 11, 21, 31, ... chosen at random.
 
 Each set of requests is timed ``--repeat`` times (3) on the same data; the
 figures are the medians over the repeats of each run's p50/p95/p99. Two apps
@@ -374,9 +379,33 @@ def sign_in(client: TestClient) -> str:
     ).group(1)
 
 
-def queue_urls(rng: random.Random, n_candidates: int, n: int) -> list[tuple[str, str]]:
+CURSOR_STEP = 10  # a cursor is kept for every tenth page (pages 11, 21, ...)
+
+
+def paper_cursors(engine: Any) -> dict[int, str]:
+    """The paper view's ``after=`` cursor of pages 11, 21, 31, ... (page number -> cursor),
+    walked through the service with the cursor itself, 500 papers at a time."""
+    from evidencewatch.review.paper_queue import paper_queue
+    from evidencewatch.review.queue import Cursor
+
+    cursors: dict[int, str] = {}
+    with Session(engine) as session:
+        page = paper_queue(session=session, per_page=50 * CURSOR_STEP)
+        while page.next_after:
+            last = page.items[-1].best.candidate
+            number = page.page * CURSOR_STEP + 1  # the page of 50 that follows this one
+            cursors[number] = Cursor("papers", last.score, last.id or 0, number).encode()
+            after = Cursor.decode(page.next_after, "papers")
+            page = paper_queue(session=session, per_page=50 * CURSOR_STEP, after=after)
+    return cursors
+
+
+def queue_urls(
+    rng: random.Random, n_candidates: int, n: int, cursors: dict[int, str] | None = None
+) -> list[tuple[str, str]]:
     pages = n_candidates * 8 // 10 // 50
     since = date(2024, 1, 1)
+    numbers = sorted(cursors or {})
     kinds: dict[str, Any] = {
         "first_page": lambda: "/queue",
         "gene": lambda: f"/queue?gene={rng.choice(GENES)}&page={rng.randint(1, 5)}",
@@ -391,6 +420,16 @@ def queue_urls(rng: random.Random, n_candidates: int, n: int) -> list[tuple[str,
         ),
         "deep_page": lambda: f"/queue?page={rng.randint(1, max(1, pages))}",
     }
+    if numbers:  # the same deep page, numbered (OFFSET), then by the next link's cursor
+        chosen = [numbers[0]]
+        by_number = cursors or {}
+
+        def deep_offset() -> str:
+            chosen[0] = rng.choice(numbers)
+            return f"/queue?page={chosen[0]}"
+
+        kinds["deep_offset"] = deep_offset
+        kinds["deep_cursor"] = lambda: f"/queue?after={by_number[chosen[0]]}"
     names = list(kinds)
     return [(names[i % len(names)], kinds[names[i % len(names)]]()) for i in range(n)]
 
@@ -398,7 +437,7 @@ def queue_urls(rng: random.Random, n_candidates: int, n: int) -> list[tuple[str,
 def time_app(client: TestClient, token: str, engine: Any, rng: random.Random,
              args: argparse.Namespace) -> dict[str, Any]:  # fmt: skip
     """One repeat on one app: queue pages, candidate pages, decisions."""
-    urls = queue_urls(rng, args.candidates, args.requests)
+    urls = queue_urls(rng, args.candidates, args.requests, args.cursors)
     for _, u in urls[:6]:  # warm-up
         client.get(u)
     by_kind: dict[str, list[float]] = {}
@@ -410,15 +449,18 @@ def time_app(client: TestClient, token: str, engine: Any, rng: random.Random,
     with Session(engine) as s:
         pending = list(s.exec(select(Candidate.id).where(Candidate.status == "pending")).all())
     pending = rng.sample(pending, min(args.requests, len(pending)))
-    decision = []
+    decision, after_decision = [], []
     for n, cid in enumerate(pending):
         data = {"csrf_token": token, "version": "1", "reason": "duplicate",
                 "statement": "Bench statement.", "note": "bench"}  # fmt: skip
         action = ("accept", "reject", "defer")[n % 3]
         decision.append(timed(client, "POST", f"/candidates/{cid}/{action}", data=data))
+        if n % 4 == 0:  # the first queue view after a decision recomputes the progress panel
+            after_decision.append(timed(client, "GET", "/queue"))
     return {
         "queue": percentiles(queue),
         "queue_by_filter": {name: percentiles(ts) for name, ts in by_kind.items()},
+        "queue_after_decision": percentiles(after_decision),
         "candidate": percentiles(candidate),
         "decision": percentiles(decision),
     }
@@ -431,6 +473,7 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
             k: median_of([r["queue_by_filter"][k] for r in runs])
             for k in runs[0]["queue_by_filter"]
         },
+        "queue_after_decision": median_of([r["queue_after_decision"] for r in runs]),
         "candidate": median_of([r["candidate"] for r in runs]),
         "decision": median_of([r["decision"] for r in runs]),
     }
@@ -456,6 +499,9 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
         if s.exec(select(User).where(User.username == "bench")).first() is None:
             auth.create_user(session=s, username="bench", password="bench-password", role="admin")
         s.commit()
+    t_cursors = time.perf_counter()
+    args.cursors = paper_cursors(engine) if args.cursor_pages else {}
+    print(f"{len(args.cursors)} deep-page cursors in {time.perf_counter() - t_cursors:.1f} s")
     settings = load_settings(env={}, database_url=url, secret_key="bench",
                              retrain_after_decisions=args.retrain_after)  # fmt: skip
     apps = {"now": create_app(settings, engine=engine)}
@@ -493,9 +539,10 @@ def print_result(result: dict[str, Any]) -> None:
         r = result[name]
         print(f"{result['database']} · {name} (medians of {result['repeats']} repeats)")
         rows = [("queue", r["queue"])] + [(f"  {k}", v) for k, v in r["queue_by_filter"].items()]
+        rows += [("queue after decision", r["queue_after_decision"])]
         rows += [("candidate", r["candidate"]), ("decision", r["decision"])]
         for label, x in rows:
-            print(f"{label:<20} n={x['n']:<5} p50 {x['p50_ms']:7.2f}  p95 {x['p95_ms']:7.2f}  "
+            print(f"{label:<22} n={x['n']:<5} p50 {x['p50_ms']:7.2f}  p95 {x['p95_ms']:7.2f}  "
                   f"p99 {x['p99_ms']:7.2f}  max {x['max_ms']:8.2f} ms")  # fmt: skip
 
 
@@ -518,6 +565,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--proposed-indexes", action="store_true", help="add PROPOSED_INDEXES before timing"
+    )
+    parser.add_argument(
+        "--cursor-pages",
+        action="store_true",
+        help="also time deep pages by number (OFFSET) and by the next link's cursor, paired",
     )
     args = parser.parse_args()
     load = os.getloadavg()[0]

@@ -112,3 +112,26 @@ def test_a_cursor_round_trips_and_a_malformed_or_altered_one_is_refused_naming_a
         Cursor.decode(token, "candidates")
     with pytest.raises(InvalidDecision, match=r"^--after: "):
         Cursor.decode("abc", "papers", name="--after")
+
+
+def test_the_paper_view_with_therapy_and_date_filters_lists_the_candidate_queues_papers(session):
+    """The probe for a paper's better candidate keeps the filters (written for the pmid index)."""
+    from datetime import UTC, date, datetime
+
+    rng = random.Random(5)
+    for n in range(40):
+        paper = make_paper(session)
+        for gene in rng.sample(GENES, rng.randint(1, 3)):
+            make_candidate(
+                session, paper, gene, score=rng.choice(SCORES),
+                therapy_class=rng.choice(("endocrine", "chemotherapy")),
+                created_at=datetime(2026, 1, 1 + n % 20, tzinfo=UTC),
+            )  # fmt: skip
+    session.commit()
+    filters = {"therapy_class": "endocrine", "since": date(2026, 1, 5), "until": date(2026, 1, 15)}
+    flat = [i.candidate for i in queue(session=session, per_page=500, **filters).items]
+    papers = paper_queue(session=session, per_page=500, **filters)
+    assert [i.best.candidate.id for i in papers.items] == [
+        next(c.id for c in flat if c.pmid == pmid) for pmid in dict.fromkeys(c.pmid for c in flat)
+    ]
+    assert 0 < papers.total < 40

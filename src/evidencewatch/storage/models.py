@@ -67,6 +67,8 @@ class Candidate(SQLModel, table=True):
         sa.Index("ix_candidate_status_created_score", "status", "created_at", "score"),
         # The paper view: papers counted, and each paper's best candidate found (0009).
         sa.Index("ix_candidate_status_pmid_score_id", "status", "pmid", "score", "id"),
+        # The progress panel's screening history, decided candidates in decision order (0013).
+        sa.Index("ix_candidate_status_decided_id", "status", "decided_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
