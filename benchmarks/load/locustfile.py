@@ -1,11 +1,13 @@
 """Locust users of the load test (run by run_load.py, headless, never imported by pytest).
 
-* ``Curator``: signs in once (coming back after ``Retry-After`` when refused with
-  one, at most ``SIGN_IN_TRIES`` times), then pages through the queue, opens candidates and
-  decides them (accept, reject, defer in turn). Each decision the server
-  answered with a redirect onward (not back to the same candidate, which is a
-  lost race) is written to ``EW_LOAD_OUT/decisions-<pid>.jsonl``, for the check
-  against the database afterwards.
+* ``Curator``: signs in once, then pages through the queue, opens candidates and
+  decides them (accept, reject, defer in turn). Told 429 with ``Retry-After`` (the
+  hashing pool shedding sign-ins, or the throttle), it waits that long and tries again,
+  at most ``SIGN_IN_TRIES`` times in all; any other refusal ends its attempts. Each
+  curator's tries, refusals and whether it got in go to ``EW_LOAD_OUT/signins-<pid>.json``.
+  Each decision the server answered with a redirect onward (not back to the same
+  candidate, which is a lost race) is written to ``EW_LOAD_OUT/decisions-<pid>.jsonl``,
+  for the check against the database afterwards.
 * ``LoginFlood``: signs in over and over, with a wrong password
   (``EW_LOAD_FLOOD=wrong``) or the right one (``right``); ``EW_LOAD_FLOOD_USERS``
   of them (0 = none, the quiet run). They start ``EW_LOAD_FLOOD_DELAY`` seconds
@@ -13,7 +15,11 @@
   requests are reported under their route name + ``FLOODED``, so the flood's
   effect is not averaged with the quiet start.
 
-Every response's status is counted per route; the counts are written to
+Every response's status is counted per route (route names say the user class:
+``(curator)``/``(flood…)`` on the sign-in routes; every other route is the curators'), and
+each 429 by class and kind (``busy``: the hashing pool shedding sign-ins; ``locked``: the
+throttle's lock; ``in_flight``: the throttle's cap on one account's parallel attempts;
+``no Retry-After``: a 429 that does not say when to come back). The counts are written to
 ``EW_LOAD_OUT/status-<pid>.json`` when the run stops.
 """
 
@@ -39,12 +45,16 @@ FLOOD_USERS = int(os.environ.get("EW_LOAD_FLOOD_USERS", "0"))
 PAGES = int(os.environ.get("EW_LOAD_PAGES", "40"))
 FLOOD_DELAY = float(os.environ.get("EW_LOAD_FLOOD_DELAY", "0"))
 FLOODED = " FLOODED"
-SIGN_IN_TRIES = 10
+SIGN_IN_TRIES = 3
 START = time.monotonic()
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _CANDIDATE = re.compile(r'href="/candidates/(\d+)"')
 _VERSION = re.compile(r'name="version" value="(\d+)"')
 STATUSES: Counter[tuple[str, int]] = Counter()
+REFUSALS: Counter[tuple[str, str]] = Counter()  # (user class, kind of 429)
+SIGNINS: dict[str, dict[str, Any]] = {}  # curator -> tries, refusals, signed in
+_KINDS = (("too many sign-ins at once", "busy"), ("Sign-in is locked", "locked"),
+          ("for this account at once", "in_flight"))  # fmt: skip
 _DECISIONS = OUT / f"decisions-{os.getpid()}.jsonl"
 _numbers = iter(range(1, 1_000_000))
 
@@ -64,22 +74,36 @@ def _count(name: str, response: Any, exception: Any, **_kw: Any) -> None:
 @events.quitting.add_listener
 def _write_statuses(**_kw: Any) -> None:
     rows = [{"name": n, "status": s, "count": c} for (n, s), c in sorted(STATUSES.items())]
+    refusals = [{"class": k, "kind": w, "count": c} for (k, w), c in sorted(REFUSALS.items())]
     (OUT / f"status-{os.getpid()}.json").write_text(json.dumps(rows))
+    (OUT / f"refusals-{os.getpid()}.json").write_text(json.dumps(refusals))
+    (OUT / f"signins-{os.getpid()}.json").write_text(json.dumps(SIGNINS))
 
 
-def _sign_in(user: HttpUser, name: str, password: str, label: str) -> tuple[bool, float | None]:
-    """Signed in?, and the Retry-After of a refusal that asks to come back (429, 503)."""
-    page = user.client.get("/login", name="GET /login")
+def _refusal(r: Any) -> str:
+    """What kind of 429 this is (see the module's docstring)."""
+    if not r.headers.get("retry-after", "").isdigit():
+        return "no Retry-After"
+    return next((kind for text, kind in _KINDS if text in r.text), "other")
+
+
+def _sign_in(user: HttpUser, name: str, password: str, who: str) -> tuple[int, float | None]:
+    """The sign-in's status, and the Retry-After of a 429 (come back then), else None."""
+    page = user.client.get("/login", name=f"GET /login ({who.split(',')[0]})")
     found = _CSRF.search(page.text)
     data = {"username": name, "password": password, "csrf_token": found.group(1) if found else ""}
     with user.client.post(
-        "/login", data=data, name=label, allow_redirects=False, catch_response=True
-    ) as r:
-        ok = r.status_code == 303
-        if r.status_code in (401, 429) or ok:
-            r.success()  # refused sign-ins are the flood's expected answer, not failures
-        retry = r.headers.get("retry-after", "")
-        return ok, float(retry) if r.status_code in (429, 503) and retry.isdigit() else None
+        "/login", data=data, name=f"POST /login ({who})", allow_redirects=False,
+        catch_response=True,
+    ) as r:  # fmt: skip
+        code = int(r.status_code or 0)
+        if code in (303, 401, 429):
+            r.success()  # refusals are counted apart (REFUSALS), not as locust failures
+        if code != 429:
+            return code, None
+        kind = _refusal(r)
+        REFUSALS[("flood" if who.startswith("flood") else "curators", kind)] += 1
+        return code, (float(r.headers["retry-after"]) if kind != "no Retry-After" else None)
 
 
 class Curator(HttpUser):
@@ -90,10 +114,17 @@ class Curator(HttpUser):
     def on_start(self) -> None:
         self.number = next(_numbers)
         self.name = f"curator{self.number:02d}"
-        # A person told "try again in N seconds" (a full hashing pool, 503) does so; every
-        # refusal is still counted, under the same route.
+        # A person told "try again in N seconds" (429 + Retry-After) does so, a few times;
+        # every refusal is still counted, and one who never got in is reported.
+        record = SIGNINS[self.name] = {"tries": 0, "refused": 0, "signed_in": False}
+        self.signed_in = False
         for _ in range(SIGN_IN_TRIES):
-            self.signed_in, retry = _sign_in(self, self.name, PASSWORD, "POST /login (curator)")
+            record["tries"] += 1
+            code, retry = _sign_in(self, self.name, PASSWORD, "curator")
+            self.signed_in = record["signed_in"] = code == 303
+            record["last_status"] = code
+            if code == 429:
+                record["refused"] += 1
             if self.signed_in or retry is None:
                 break
             gevent.sleep(retry + random.uniform(0, 1))
@@ -147,5 +178,5 @@ class LoginFlood(HttpUser):
     @task
     def sign_in(self) -> None:
         password = PASSWORD if FLOOD == "right" else "wrong-password"
-        _sign_in(self, self.target, password, f"POST /login (flood, {FLOOD})")
+        _sign_in(self, self.target, password, f"flood, {FLOOD}")
         self.client.cookies.clear()

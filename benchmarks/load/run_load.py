@@ -14,10 +14,14 @@ Everything runs on this machine, on loopback, and is thrown away afterwards:
    were answered with a redirect onward must be in the database once, with
    exactly one audit event of its action by that curator.
 
-Prints a table per run (p50, p95, p99 per route, in ms, and the error count), the
-decision check and the quiet-vs-flood ratio of the queue's p95; the whole result
-as JSON on the last line. Exit code 1 when a target is missed (a 5xx, a lost or
-duplicated decision, queue p95 during the flood above 2x quiet).
+Prints a table per run (p50, p95, p99 per route, in ms, and the statuses), the
+5xx and the refusals (429 with Retry-After: the hashing pool shedding sign-ins, the
+throttle's lock or in-flight cap) apart, per user class (curators, flood), the
+curators who never got in (each tries at most 3 times, waiting Retry-After), the
+security events in the server's log, the decision check and the quiet-vs-flood ratio
+of the queue's p95; the whole result as JSON on the last line. Exit code 1 when a
+target is missed: a 5xx; a lost or duplicated decision; queue p95 during the flood
+above 2x quiet; in the quiet run, an honest sign-in refused or a curator not in.
 
     PYTHONPATH=src .venv/bin/python benchmarks/load/run_load.py [--seconds 60] [--curators 50]
 """
@@ -28,10 +32,13 @@ import argparse
 import csv
 import json
 import os
+import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections import Counter
@@ -104,10 +111,29 @@ def run_locust(port: int, out: Path, *, curators: int, flood_users: int, flood: 
            "--host", f"http://127.0.0.1:{port}", "-u", str(users), "-r", str(max(10, users)),
            "-t", f"{int(seconds)}s", "--csv", str(out / "locust"), "--only-summary",
            "--stop-timeout", "10", "--exit-code-on-error", "0", *classes]  # fmt: skip
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 120)
+    samples: list[float] = []
+    stop = threading.Event()
+    sampler = threading.Thread(target=sample_load, args=(samples, stop), daemon=True)
+    sampler.start()
+    try:
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 120)
+    finally:
+        stop.set()
+        sampler.join()
     if done.returncode != 0:
         raise SystemExit(f"locust failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    return read_results(out)
+    result = read_results(out)
+    result["load_during"] = {"min": min(samples), "median": round(statistics.median(samples), 1),
+                             "max": max(samples), "samples": len(samples)}  # fmt: skip
+    return result
+
+
+def sample_load(samples: list[float], stop: threading.Event) -> None:
+    """The 1-minute load average every 5 s while a run lasts (the machine is shared)."""
+    while True:
+        samples.append(round(os.getloadavg()[0], 1))
+        if stop.wait(5):
+            return
 
 
 def read_results(out: Path) -> dict[str, Any]:
@@ -126,10 +152,53 @@ def read_results(out: Path) -> dict[str, Any]:
             by[row["status"]] = by.get(row["status"], 0) + row["count"]
     decisions = [json.loads(line) for p in out.glob("decisions-*.jsonl")
                  for line in p.read_text().splitlines() if line]  # fmt: skip
-    errors_5xx = sum(c for by in statuses.values() for s, c in by.items() if s >= 500)
-    no_answer = sum(c for by in statuses.values() for s, c in by.items() if s == 0)
+    by_class: dict[str, dict[str, Any]] = {
+        who: {"5xx": 0, "no_answer": 0, "refused": {}} for who in ("curators", "flood")
+    }
+    for name, by in statuses.items():
+        who = by_class["flood" if "(flood" in name else "curators"]
+        who["5xx"] += sum(c for s, c in by.items() if s >= 500)
+        who["no_answer"] += sum(c for s, c in by.items() if s == 0)
+    for path in out.glob("refusals-*.json"):
+        for row in json.loads(path.read_text()):
+            refused = by_class[row["class"]]["refused"]
+            refused[row["kind"]] = refused.get(row["kind"], 0) + row["count"]
+    signins: dict[str, dict[str, Any]] = {}
+    for path in out.glob("signins-*.json"):
+        signins.update(json.loads(path.read_text()))
     return {"routes": routes, "statuses": statuses, "decisions": decisions,
-            "errors_5xx": errors_5xx, "no_answer": no_answer}  # fmt: skip
+            "errors_5xx": sum(w["5xx"] for w in by_class.values()),
+            "no_answer": sum(w["no_answer"] for w in by_class.values()),
+            "by_class": by_class, "signins": summarise_signins(signins)}  # fmt: skip
+
+
+def summarise_signins(signins: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The curators' sign-ins: how many got in, after how many tries, who never did."""
+    never = sorted(name for name, r in signins.items() if not r["signed_in"])
+    last = Counter(signins[n].get("last_status", 0) for n in never)
+    return {"curators": len(signins), "signed_in": len(signins) - len(never),
+            "honest_refused": sum(r["refused"] for r in signins.values()),
+            "tries": dict(sorted(Counter(r["tries"] for r in signins.values()).items())),
+            "never_signed_in": never,
+            "never_last_status": dict(last)}  # fmt: skip
+
+
+SECURITY_EVENTS = ("login_busy", "login_refused_locked", "login_refused_in_flight",
+                   "login_locked", "login_failed")  # fmt: skip
+
+
+def errors_in_log(log_text: str) -> str:
+    """The server log without its security events (thousands under a flood), last 4000
+    characters: the tracebacks and errors of any 5xx."""
+    events = re.compile(r"^(" + "|".join(SECURITY_EVENTS) + r") ")
+    kept = [line for line in log_text.splitlines() if not events.match(line)]
+    return "\n".join(kept)[-4000:]
+
+
+def security_events(log_text: str) -> dict[str, int]:
+    """Security events the server logged (WARNING and up; successes are INFO, not shown)."""
+    found = Counter(re.findall(r"\b(" + "|".join(SECURITY_EVENTS) + r")\b", log_text))
+    return {event: found.get(event, 0) for event in SECURITY_EVENTS}
 
 
 ACTION_STATUS = {"accept": "accepted", "reject": "rejected", "defer": "deferred"}
@@ -178,6 +247,15 @@ def print_run(title: str, result: dict[str, Any]) -> None:
         codes = ", ".join(f"{s}: {c}" for s, c in sorted(result["statuses"].get(name, {}).items()))
         print(f"{name:<34} {r['n']:>6} {r['p50_ms']:>8.0f} {r['p95_ms']:>8.0f} "
               f"{r['p99_ms']:>8.0f}  {codes}")  # fmt: skip
+    for who, w in result["by_class"].items():
+        refused = ", ".join(f"{k}: {n}" for k, n in sorted(w["refused"].items())) or "none"
+        print(f"{who}: 5xx {w['5xx']}; no answer {w['no_answer']}; refused (429) {refused}")
+    signins = result["signins"]
+    print(f"curators signed in: {signins['signed_in']} of {signins['curators']} (tries: "
+          f"{signins['tries']}); honest sign-ins refused: {signins['honest_refused']}; never "
+          f"got in: {', '.join(signins['never_signed_in']) or 'none'}")  # fmt: skip
+    print(f"server's security events: {result['security_events']}")
+    print(f"load average (1 min) during the run: {result['load_during']}")
     check = result["check"]
     print(f"5xx: {result['errors_5xx']}; no answer: {result['no_answer']}; decisions answered "
           f"2xx/303: {check['recorded']}, lost {check['lost']}, duplicated {check['duplicated']}, "
@@ -210,20 +288,24 @@ def main(argv: list[str] | None = None) -> int:
         server = start_server(url, port, args.workers, Path(tmp) / "server.log")
         try:
             runs = [("quiet", 0)] + ([] if args.no_flood else [("flood", args.flood_users)])
+            log_path = Path(tmp) / "server.log"
             for name, flood_users in runs:
-                since = datetime.now(UTC)
+                since, log_from = datetime.now(UTC), log_path.stat().st_size
                 run = run_locust(port, Path(tmp) / name, curators=args.curators,
                                  flood_users=flood_users, flood=args.flood,
                                  seconds=args.seconds + (args.flood_delay if flood_users else 0),
                                  flood_delay=args.flood_delay)  # fmt: skip
                 run["check"] = check_decisions(url, run.pop("decisions"), since)
+                with log_path.open("rb") as log:
+                    log.seek(log_from)
+                    run["security_events"] = security_events(log.read().decode(errors="replace"))
                 result[name] = run
                 print_run(f"{name} run ({flood_users} flood users, {args.flood} password)"
                           if flood_users else "quiet run", run)  # fmt: skip
         finally:
             server.terminate()
             server.wait(timeout=30)
-            log_tail = (Path(tmp) / "server.log").read_text(errors="replace")[-2000:]
+            log_tail = errors_in_log((Path(tmp) / "server.log").read_text(errors="replace"))
     result["load_after"] = os.getloadavg()[0]
     return verdict(result, log_tail)
 
@@ -236,6 +318,11 @@ def verdict(result: dict[str, Any], log_tail: str) -> int:
             continue
         if run["errors_5xx"]:
             problems.append(f"{name}: {run['errors_5xx']} responses were 5xx")
+        signins = run["signins"]
+        if name == "quiet" and signins["honest_refused"]:
+            problems.append(f"quiet: {signins['honest_refused']} honest sign-ins refused (429)")
+        if name == "quiet" and signins["never_signed_in"]:
+            problems.append(f"quiet: {len(signins['never_signed_in'])} curators never got in")
         check = run["check"]
         bad = (check["lost"], check["duplicated"], check["final_state_differs"])
         if any(bad):
@@ -252,10 +339,11 @@ def verdict(result: dict[str, Any], log_tail: str) -> int:
         if quiet and flood > 2 * quiet:
             problems.append(f"queue p95 during the flood is {flood / quiet:.1f}x its quiet value")
     result["problems"] = problems
+    result["server_log_errors"] = log_tail if any("5xx" in p for p in problems) else ""
     if problems:
         print("\nMISSED: " + "; ".join(problems))
         if any("5xx" in p for p in problems):
-            print("server log (tail):\n" + log_tail)
+            print("server log without its security events (tail):\n" + log_tail)
     if result["args"].get("json_path"):
         Path(result["args"]["json_path"]).write_text(json.dumps(result, indent=2))
     print(json.dumps(result))

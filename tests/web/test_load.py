@@ -1,6 +1,6 @@
 """A tiny bounded run of benchmarks/load/run_load.py: 2 web workers on PostgreSQL, a few
-curators and a small login flood; no 5xx, and every decision answered is in the database
-once with its audit event."""
+curators and a small login flood; no 5xx, every curator in without a refusal in the quiet
+run, and every decision answered is in the database once with its audit event."""
 
 from __future__ import annotations
 
@@ -39,5 +39,11 @@ def test_a_small_load_run_has_no_5xx_and_loses_no_decision(tmp_path):
         assert run["check"]["lost"] == run["check"]["duplicated"] == 0, run["check"]
         assert run["check"]["final_state_differs"] == 0, run["check"]
         assert run["routes"]["GET /queue?page=N"]["n"] > 0
+        assert run["by_class"]["curators"]["5xx"] == run["by_class"]["flood"]["5xx"] == 0
+    # Quiet: every curator got in, none was refused (429s would be counted apart, per class).
+    signins = result["quiet"]["signins"]
+    assert signins["signed_in"] == signins["curators"] == 4, signins
+    assert signins["honest_refused"] == 0 and not result["quiet"]["by_class"]["curators"]["refused"]
     assert done.returncode in (0, 1)  # 1: only the flood's latency ratio, checked by hand
-    assert not [p for p in result["problems"] if "5xx" in p or "decisions" in p]
+    missed = ("5xx", "decisions", "refused", "never got in")
+    assert not [p for p in result["problems"] if any(m in p for m in missed)]

@@ -72,8 +72,16 @@ class Settings:
     login_max_failures_per_address: int = 20
     login_failure_window_seconds: float = 900.0
     login_lockout_seconds: float = 30.0
+    # Memory: Argon2id takes 64 MiB per *running* check, so a process holds at most
+    # login_hash_workers x 64 MiB (128 MiB); a waiting sign-in holds no Argon2 memory,
+    # only its request (a few KiB). The queue is therefore sized for latency, not memory:
+    # 64 places per process hold a team of 50 signing in at once even if one of the 2
+    # web workers accepts them all (the kernel does not balance connections evenly),
+    # and the last waits about 64 / 2 x 0.1 s ~ 3 s on an idle 2-core host (on the shared
+    # one at load 10-16, 50 at once took 12-27 s, p50-p95). Beyond it, and after 45 s
+    # waiting, sign-ins are shed with 429 + Retry-After (web/hashing.py).
     login_hash_workers: int = 2
-    login_hash_queue: int = 16
+    login_hash_queue: int = 64
     session_idle_timeout_seconds: float = 7200.0
     session_absolute_timeout_seconds: float = 43200.0
     smtp_host: str = ""

@@ -194,7 +194,12 @@ SPECS: tuple[SettingSpec, ...] = (
     _ew("login_failure_window_seconds", float, 900.0, "How long a failed sign-in counts."),
     _ew("login_lockout_seconds", float, 30.0, "First lockout; doubles with each failure after."),
     _ew("login_hash_workers", int, 2, "Threads that check passwords (Argon2id)."),
-    _ew("login_hash_queue", int, 16, "Sign-ins that may wait for one; more get a 503."),
+    _ew(
+        "login_hash_queue",
+        int,
+        64,
+        "Sign-ins that may wait for a check (no Argon2 memory while waiting); more get a 429.",
+    ),
     _ew("session_idle_timeout_seconds", float, 7200.0, "A web session unused this long ends."),
     _ew("session_absolute_timeout_seconds", float, 43200.0, "Longest a web session lasts."),
     SettingSpec(

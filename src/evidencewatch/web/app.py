@@ -22,6 +22,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -31,10 +32,11 @@ from evidencewatch.config import Settings
 from evidencewatch.core.errors import EvidenceWatchError
 from evidencewatch.core.timeutil import utcnow
 from evidencewatch.reporting.templating import make_env
+from evidencewatch.review.security_log import security_event
 from evidencewatch.storage.db import ensure_current, make_engine
 from evidencewatch.web import deps
 from evidencewatch.web.drafts import DraftStore
-from evidencewatch.web.hashing import HashingPool
+from evidencewatch.web.hashing import HashingBusy, HashingPool
 from evidencewatch.web.limits import BodyLimitMiddleware
 from evidencewatch.web.routes import auth, candidates, integrity, navigation, queue, summary, team
 
@@ -165,7 +167,25 @@ def error_page(request: Request, status: int, message: str) -> Response:
     return deps.render(request, "web/error.html", context, status_code=status)
 
 
+DATABASE_BUSY_RETRY_SECONDS = 5
+
+
+async def database_busy(request: Request, exc: Exception) -> Response:
+    """Every database connection of this process stayed in use for the pool's timeout: the
+    server is overloaded, not broken. 503 on the error page, with when to come back."""
+    log.warning("database busy on %s: %s", request.url.path, exc)
+    message = (
+        "The server is busy: every database connection is in use. "
+        f"Try again in {DATABASE_BUSY_RETRY_SECONDS} seconds."
+    )
+    response = error_page(request, 503, message)
+    response.headers["Retry-After"] = str(DATABASE_BUSY_RETRY_SECONDS)
+    return response
+
+
 def _add_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(sa_exc.TimeoutError, database_busy)
+
     @app.exception_handler(EvidenceWatchError)
     async def app_error(request: Request, exc: EvidenceWatchError) -> Response:
         if isinstance(exc, deps.LoginRequired) and request.method in ("GET", "HEAD"):
@@ -177,6 +197,10 @@ def _add_error_handlers(app: FastAPI) -> None:
         message = str(exc) if status < 500 else "The server could not do this; see its log."
         if status == 503:  # busy, not broken: say so, and when to come back
             message = str(exc)
+        if isinstance(exc, HashingBusy):  # load shedding (429), not the throttle's 429
+            security_event(
+                "login_busy", path=request.url.path, address=deps.client_address(request)
+            )
         response = error_page(request, status, message)
         retry_after = getattr(exc, "retry_after", None)
         if retry_after is not None:

@@ -9,8 +9,9 @@ those threads (Starlette's threadpool), each its own transaction:
    or address with 429 and ``Retry-After``, else record the attempt as in
    flight (committed), then admit it unless the account already has as many
    attempts in flight as it has guesses left (429 again, ``in_flight``);
-2. check the password on the pool (503 and ``Retry-After`` when it is full:
-   the server is busy, not a guessing brake; the attempt is forgotten);
+2. check the password on the pool (429 and ``Retry-After`` when it is full:
+   sign-in attempts are being shed, not a guessing brake and not a server
+   fault; logged as ``login_busy``; the attempt is forgotten);
 3. a right password starts a server-side session and forgets the attempt; a
    wrong one makes it a failure, which may lock the account or address. Every
    failure, lockout and refusal is a security event with the client's address.
@@ -88,7 +89,7 @@ async def login(request: Request) -> Response:
         await run_in_threadpool(_forget, engine, begun)
         security_event("login_busy", user=username, address=address, in_flight=pool.in_flight)
         context = {"next": target, "error": str(exc), "username": username}
-        response = render(request, "web/login.html", context, status_code=503)
+        response = render(request, "web/login.html", context, status_code=exc.status)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     user = None
