@@ -155,7 +155,7 @@ def test_separators_are_every_white_space_the_regex_accepts():
     spaces = {chr(c) for c in range(0x110000) if re.fullmatch(r"\s", chr(c))}
     assert spaces <= set(SEPARATORS)
     assert all(re.fullmatch(SEP_EXPLICIT, c) for c in SEPARATORS)
-    assert normalise("<i>ErbB</i>\u2010&#50;") == "erbb2"
+    assert normalise("<i>ErbB</i>\u2010&#50;") == "erbb 2"
 
 
 @requires_shared_corpus

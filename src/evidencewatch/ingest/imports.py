@@ -145,11 +145,24 @@ class ImportFilter:
     matcher: Matcher
 
     def keeps_raw(self, raw: RawRecord) -> bool:
-        pmid = raw_pmid(raw.data)
-        if pmid is None or pmid in self.held or raw.tag != "PubmedArticle":
-            return True  # unreadable PMIDs are parsed so their problem is reported; books too
-        region = title_and_abstract_bytes(raw.data)
-        return region is None or self.prefilter.could_match(region)
+        return self.keeps_raws([raw])[0]
+
+    def keeps_raws(self, raws: Sequence[RawRecord]) -> list[bool]:
+        """:meth:`keeps_raw` of each record; the prefilter tests their texts together."""
+        out = [True] * len(raws)
+        tested: list[int] = []
+        regions: list[bytes] = []
+        for i, raw in enumerate(raws):
+            pmid = raw_pmid(raw.data)
+            if pmid is None or pmid in self.held or raw.tag != "PubmedArticle":
+                continue  # unreadable PMIDs are parsed so their problem is reported; books too
+            region = title_and_abstract_bytes(raw.data)
+            if region is not None:
+                tested.append(i)
+                regions.append(region)
+        for i, keep in zip(tested, self.prefilter.could_match_many(regions), strict=True):
+            out[i] = keep
+        return out
 
     def keeps_text(self, pmid: int, text: str) -> bool:
         return pmid in self.held or self.matcher.could_match(text)
@@ -176,13 +189,40 @@ def iter_import(path: Path, keep: ImportFilter | None) -> Iterator[PubmedItem | 
     if raws is None:
         yield from iter_pubmed(path, source_name=name, keep=keep.keeps_text if keep else None)
         return
+    for group in _groups(raws):
+        if isinstance(group, ParseProblem):
+            yield group
+            continue
+        keeps = keep.keeps_raws(group) if keep is not None else [True] * len(group)
+        for raw, kept in zip(group, keeps, strict=True):
+            if kept or raw.tag == "DeleteCitation":
+                yield from parse_raw(raw, name)
+            else:
+                yield SkippedRecord(raw_pmid(raw.data) or 0)
+
+
+#: Records whose texts the prefilter tests together (about 400 kB of title and abstract).
+PREFILTER_GROUP = 256
+
+
+def _groups(
+    raws: Iterable[RawRecord | ParseProblem],
+) -> Iterator[list[RawRecord] | ParseProblem]:
+    """The records in file order, in lists of up to PREFILTER_GROUP; problems in their place."""
+    group: list[RawRecord] = []
     for raw in raws:
         if isinstance(raw, ParseProblem):
+            if group:
+                yield group
+                group = []
             yield raw
-        elif keep is None or raw.tag == "DeleteCitation" or keep.keeps_raw(raw):
-            yield from parse_raw(raw, name)
-        else:
-            yield SkippedRecord(raw_pmid(raw.data) or 0)
+            continue
+        group.append(raw)
+        if len(group) >= PREFILTER_GROUP:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
 def _medline_items(
