@@ -149,11 +149,16 @@ class ImportFilter:
 
     def keeps_raws(self, raws: Sequence[RawRecord]) -> list[bool]:
         """:meth:`keeps_raw` of each record; the prefilter tests their texts together."""
-        out = [True] * len(raws)
+        return [kept for kept, _ in self.decide(raws)]
+
+    def decide(self, raws: Sequence[RawRecord]) -> list[tuple[bool, int | None]]:
+        """Whether to parse each record, and its PMID as read from its bytes."""
+        out: list[tuple[bool, int | None]] = []
         tested: list[int] = []
         regions: list[bytes] = []
         for i, raw in enumerate(raws):
             pmid = raw_pmid(raw.data)
+            out.append((True, pmid))
             if pmid is None or pmid in self.held or raw.tag != "PubmedArticle":
                 continue  # unreadable PMIDs are parsed so their problem is reported; books too
             region = title_and_abstract_bytes(raw.data)
@@ -161,7 +166,7 @@ class ImportFilter:
                 tested.append(i)
                 regions.append(region)
         for i, keep in zip(tested, self.prefilter.could_match_many(regions), strict=True):
-            out[i] = keep
+            out[i] = (keep, out[i][1])
         return out
 
     def keeps_text(self, pmid: int, text: str) -> bool:
@@ -193,12 +198,15 @@ def iter_import(path: Path, keep: ImportFilter | None) -> Iterator[PubmedItem | 
         if isinstance(group, ParseProblem):
             yield group
             continue
-        keeps = keep.keeps_raws(group) if keep is not None else [True] * len(group)
-        for raw, kept in zip(group, keeps, strict=True):
+        if keep is None:
+            for raw in group:
+                yield from parse_raw(raw, name)
+            continue
+        for raw, (kept, pmid) in zip(group, keep.decide(group), strict=True):
             if kept or raw.tag == "DeleteCitation":
                 yield from parse_raw(raw, name)
             else:
-                yield SkippedRecord(raw_pmid(raw.data) or 0)
+                yield SkippedRecord(pmid or 0)
 
 
 #: Records whose texts the prefilter tests together (about 400 kB of title and abstract).

@@ -90,8 +90,10 @@ class _Lines:
         return line
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every record of a file, and frozen costs
 class RawRecord:
+    """One record's bytes and where it is."""
+
     tag: str  # "PubmedArticle" | "PubmedBookArticle" | "DeleteCitation"
     data: bytes  # from its start tag to its end tag, inclusive
     index: int  # 1-based among citations (DeleteCitation: the citations before it)
