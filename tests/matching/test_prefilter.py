@@ -224,6 +224,21 @@ def test_a_hit_inside_a_word_is_refused_and_one_beside_punctuation_kept(keep):
     assert kept("Title", "<i>HER2</i>")
 
 
+@pytest.mark.parametrize("empty", ["<ArticleTitle/>", "<ArticleTitle />"])
+def test_a_record_with_an_empty_title_element_is_tested_on_its_abstract(matcher, keep, empty):
+    def with_empty_title(abstract: str) -> RawRecord:
+        data = re.sub(
+            rb"<ArticleTitle>.*?</ArticleTitle>", empty.encode(), record_bytes("x", abstract)
+        )
+        assert parsed(data).title == ""
+        return RawRecord("PubmedArticle", data, 1, 1)
+
+    for form in all_forms(matcher):
+        raw = with_empty_title(f"Linked to {spellings(form)}.")
+        assert keep.keeps_raw(raw) or not matcher.could_match(parsed(raw.data).text), form.text
+    assert not keep.keeps_raw(with_empty_title("Neutrophils in other 2 groups."))
+
+
 def test_records_naming_no_gene_are_refused_without_parsing(matcher, keep):
     data = record_bytes("Sleep quality in nurses", "Neutrophils and other 2 groups were counted.")
     assert not matcher.could_match(parsed(data).text)

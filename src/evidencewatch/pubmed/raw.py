@@ -241,19 +241,23 @@ def raw_pmid(data: bytes) -> int | None:
 def title_and_abstract_bytes(data: bytes) -> bytes | None:
     """The raw title and abstract of a PubmedArticle (markup and entities as written).
 
-    None when the record has no ``ArticleTitle`` element to cut out: the caller then
-    parses it, never guesses.
+    An empty ``<ArticleTitle/>`` is an empty title, as the parser reads it. None when
+    the record has no ``ArticleTitle`` element to cut out: the caller then parses it,
+    never guesses.
     """
     start = data.find(b"<ArticleTitle")
     if start < 0:
         return None
     gt = data.find(b">", start)
-    if gt < 0 or data[gt - 1 : gt] == b"/":
+    if gt < 0:
         return None
-    end = data.find(b"</ArticleTitle>", gt)
-    if end < 0:
-        return None
-    title = data[gt + 1 : end]
+    if data[gt - 1 : gt] == b"/":
+        title, end = b"", gt
+    else:
+        end = data.find(b"</ArticleTitle>", gt)
+        if end < 0:
+            return None
+        title = data[gt + 1 : end]
     a_start = data.find(b"<Abstract>", end)
     if a_start < 0:
         return title
