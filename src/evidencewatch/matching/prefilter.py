@@ -111,8 +111,8 @@ def _normalise_bytes(data: bytes) -> bytes:
 
 def _fold(data: bytes) -> bytes:
     """``data`` with A-Z and the letters the regex folds to them lower-cased (module doc)."""
-    if not data.isascii():
-        for char, ascii_char in _FOLD_TO_ASCII.items():
+    if not data.isascii() and (b"\xc4" in data or b"\xc5" in data or b"\xe2\x84" in data):
+        for char, ascii_char in _FOLD_TO_ASCII.items():  # their UTF-8 leads: c4, c5, e2 84
             encoded = char.encode()
             if encoded in data:
                 data = data.replace(encoded, ascii_char)
