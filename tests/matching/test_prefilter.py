@@ -88,6 +88,8 @@ def spellings(form: SurfaceForm, draw: st.DrawFn | None = None) -> str:
             if draw:
                 sep = draw(st.sampled_from(([""] if optional else []) + choices))
                 sep = sep if sep != "\n" else "\n  "  # XML white space, squashed by the parser
+                if len(sep) == 1 and draw(st.booleans()):
+                    sep = f"&#{ord(sep)};"  # a separator written as a character reference
                 out.append(
                     sep if not draw(st.booleans()) else f"<sup>{sep}</sup>" if sep.strip() else sep
                 )

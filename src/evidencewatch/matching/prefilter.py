@@ -66,6 +66,7 @@ SEPARATORS = (
     + "\u2028\u2029\u202f\u205f\u3000-/\u2010\u2011\u2013"
 )
 _NUL = b"\x00"
+_SEPARATOR_SET = frozenset(SEPARATORS)
 _XML_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
 
 # --- the normalisation, on UTF-8 bytes (module doc) -------------------------------------
@@ -95,16 +96,18 @@ def _reference(m: re.Match[bytes]) -> bytes:
     code = int(hexa, 16) if hexa else int(dec)
     if code == 0 or 0xD800 <= code < 0xE000 or code > 0x10FFFF:
         return _REPLACEMENT  # never NUL: it divides the records of a batch
-    return chr(code).encode()
+    char = chr(code)
+    return b" " if char in _SEPARATOR_SET else char.encode()  # "&#8211;" is a separator
 
 
 def _normalise_bytes(data: bytes) -> bytes:
     if b"<" in data:
         data = _OTHER_TAG.sub(b" ", _INLINE_TAG.sub(b"", data))
+    written_ascii = data.isascii()  # references decode separators to a space themselves
     if b"&" in data:
         data = _REFERENCE.sub(_reference, data)  # one pass: "&amp;lt;" is the text "&lt;"
     data = data.translate(_ASCII_SEPARATORS)
-    if not data.isascii():
+    if not written_ascii:
         data = _OTHER_SEPARATORS.sub(b" ", data)
     return _SPACES.sub(b" ", data) if b"  " in data else data
 
