@@ -65,6 +65,11 @@ __all__ = [
 log = logging.getLogger("evidencewatch.ingest.scan")
 
 IMPORT_BATCH = 2000
+#: A batch is also stored once this many batches' worth of records have been read since
+#: the last one: so a file whose records are nearly all passed over is still stored as
+#: it goes (memory is bounded by the batch anyway), in a few transactions, not one per
+#: 2,000 records read (each costs ~20 ms, a commit and the batch's lookups).
+STORE_EVERY_BATCHES_READ = 10
 
 
 @dataclass
@@ -272,25 +277,31 @@ def batch_items(
     """
     batch = ImportBatch()
     skipped = 0  # records passed over since progress was last advanced
+    read = 0  # records read since the last batch was handed out
     for item in items:
         if isinstance(item, SkippedRecord):
             report.records += 1
             skipped += 1
+            read += 1
             if skipped >= batch_size:
+                progress.advance(skipped)
+                skipped = 0
+            if read >= batch_size * STORE_EVERY_BATCHES_READ:
                 # Store what was kept so far too: at <1 % kept, waiting for a full batch
                 # would hold records for hundreds of thousands of citations and let memory
                 # grow with the file.
                 if batch:
                     yield batch
                     batch = ImportBatch()
-                progress.advance(skipped)
-                skipped = 0
+                read = 0
         elif isinstance(item, PubmedRecord):
             batch.records.append(item)
             report.records += 1
+            read += 1
             if len(batch.records) >= batch_size:
                 yield batch
                 batch = ImportBatch()
+                read = 0
         elif isinstance(item, DeletedCitations):
             batch.deletions.extend(item.pmids)
             report.deletions_listed += len(item.pmids)
