@@ -75,7 +75,9 @@ def spellings(form: SurfaceForm, draw: st.DrawFn | None = None) -> str:
                 text = draw(st.sampled_from([text, text.upper(), text.capitalize()]))
             if draw and draw(st.booleans()) and len(text) > 1:
                 cut = draw(st.integers(1, len(text) - 1))
-                text = f"{text[:cut]}<i>{text[cut:]}</i>"  # markup inside a word
+                text = f"{_odd_letters(text[:cut], draw, atom.ci)}<i>{text[cut:]}</i>"
+            elif draw:
+                text = _odd_letters(text, draw, atom.ci)  # markup inside a word, or not
             out.append(text)
         elif atom.kind == "greek":
             alt = draw(st.sampled_from(atom.alts)) if draw else atom.alts[0]
@@ -96,6 +98,19 @@ def spellings(form: SurfaceForm, draw: st.DrawFn | None = None) -> str:
             else:
                 out.append(" " if atom.required or atom.explicit else "")
     return "".join(out)
+
+
+def _odd_letters(text: str, draw: st.DrawFn, ci: bool) -> str:
+    """``text`` with an s, i or k written as a letter the regex also matches to it
+    (in a case-insensitive word), as such or as a character reference."""
+    if not ci:
+        return text
+    for plain, other in (("s", "\u017f"), ("i", "\u0131"), ("k", "\u212a")):
+        if plain in text.lower() and draw(st.booleans()):
+            at = text.lower().index(plain)
+            other = draw(st.sampled_from([other, f"&#{ord(other)};"]))
+            text = text[:at] + other + text[at + 1 :]
+    return text
 
 
 PLACES = {
@@ -214,6 +229,7 @@ def test_the_fold_covers_every_letter_the_regex_matches_to_an_ascii_letter():
     }
     assert folded == set(_FOLD_TO_ASCII)
     assert normalise("\u0130NTERLEUKIN \u017ftrand \u212aappa") == "interleukin strand kappa"
+    assert normalise("&#304;NTERLEUKIN &#383;trand &#8490;appa") == "interleukin strand kappa"
 
 
 def test_a_hit_inside_a_word_is_refused_and_one_beside_punctuation_kept(keep):

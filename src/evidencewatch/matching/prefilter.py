@@ -22,7 +22,8 @@ often, never no too often:
   case-sensitive are searched in the text as written; the others in the text with
   A-Z lower-cased, and the four other letters Python's case-insensitive regex matches
   to an ASCII letter (``ſ``, ``ı``, ``İ``, the Kelvin sign) folded to it; keys and text
-  are folded alike, and the regex ignores case only in ASCII words.
+  are folded alike, and the regex ignores case only in ASCII words. (Those four are
+  folded in the case-kept text too: no key has them, and they stay word characters.)
 * A hit counts only at word boundaries, as the matcher's own: no ASCII letter, digit
   or ``_`` right before or after it in the normalised bytes (a byte of a multi-byte
   character counts as a boundary, so "éneu" is kept: too often, never too little).
@@ -82,7 +83,7 @@ _ASCII_SEPARATORS = bytes.maketrans(
 _OTHER_SEPARATORS = re.compile(
     b"|".join(re.escape(c.encode()) for c in SEPARATORS if ord(c) >= 128)
 )
-_SPACES = re.compile(rb"  +")
+_SPACES = re.compile(rb"   *")  # (two literal spaces first: sre then skips faster)
 _REPLACEMENT = "\ufffd".encode()
 # Letters other than A-Z that Python's case-insensitive regex matches to an ASCII letter
 # (checked over all of Unicode in the tests): folded with it.
@@ -97,28 +98,31 @@ def _reference(m: re.Match[bytes]) -> bytes:
     if code == 0 or 0xD800 <= code < 0xE000 or code > 0x10FFFF:
         return _REPLACEMENT  # never NUL: it divides the records of a batch
     char = chr(code)
-    return b" " if char in _SEPARATOR_SET else char.encode()  # "&#8211;" is a separator
+    if char in _SEPARATOR_SET:
+        return b" "  # "&#8211;" is a separator
+    return _FOLD_TO_ASCII.get(char) or char.encode()
 
 
 def _normalise_bytes(data: bytes) -> bytes:
     if b"<" in data:
         data = _OTHER_TAG.sub(b" ", _INLINE_TAG.sub(b"", data))
-    written_ascii = data.isascii()  # references decode separators to a space themselves
+    # References decode to a space for a separator and fold the four letters themselves,
+    # so text written in ASCII needs neither the separator nor the fold search below.
+    written_ascii = data.isascii()
     if b"&" in data:
         data = _REFERENCE.sub(_reference, data)  # one pass: "&amp;lt;" is the text "&lt;"
     data = data.translate(_ASCII_SEPARATORS)
     if not written_ascii:
         data = _OTHER_SEPARATORS.sub(b" ", data)
+        for char, ascii_char in _FOLD_TO_ASCII.items():
+            encoded = char.encode()
+            if encoded in data:
+                data = data.replace(encoded, ascii_char)
     return _SPACES.sub(b" ", data) if b"  " in data else data
 
 
 def _fold(data: bytes) -> bytes:
-    """``data`` with A-Z and the letters the regex folds to them lower-cased (module doc)."""
-    if not data.isascii() and (b"\xc4" in data or b"\xc5" in data or b"\xe2\x84" in data):
-        for char, ascii_char in _FOLD_TO_ASCII.items():  # their UTF-8 leads: c4, c5, e2 84
-            encoded = char.encode()
-            if encoded in data:
-                data = data.replace(encoded, ascii_char)
+    """Normalised ``data`` with A-Z lower-cased (the four other letters are folded already)."""
     return data.lower()  # bytes.lower: ASCII only, as the regex's case-insensitive parts
 
 
