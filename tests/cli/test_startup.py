@@ -2,7 +2,9 @@
 
 The CLI runs in a subprocess with ``-X importtime``, whose report names every module
 the process imported; a command that pulls scikit-learn, FastAPI, Alembic or lxml
-into ``--help``, ``status``, ``review list`` or ``export`` fails here.
+into ``--help``, ``status``, ``review list`` or ``export`` fails here; so does an
+``import`` that loads scikit-learn (or SciPy, joblib) when it has no trained model to
+score with: of an empty file, or of records that make candidates before any training.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from evidencewatch.storage.db import init_db, make_engine
 
 HEAVY = ("sklearn", "fastapi", "alembic", "lxml")
+RANKING_LIBRARIES = ("sklearn", "scipy", "joblib")
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 _IMPORTED = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)$", re.M)
 
 
@@ -60,6 +65,22 @@ def test_light_commands_load_no_heavy_library(args, database, env, tmp_path):
     modules = imported_modules(["--db", database, *args], tmp_path, env)
     loaded = sorted(m for m in modules if m.split(".")[0] in HEAVY)
     assert not loaded, f"{' '.join(args)} loaded {loaded[:10]}"
+
+
+@pytest.mark.parametrize(
+    "fixture", ["pubmed/empty.xml", "import/baseline.xml"], ids=["empty file", "candidates"]
+)
+def test_import_without_a_trained_model_loads_no_scikit_learn(fixture, env, tmp_path):
+    url = f"sqlite:///{tmp_path / 'import.db'}"
+    engine = make_engine(url)
+    init_db(engine)
+    modules = imported_modules(["--db", url, "import", str(FIXTURES / fixture)], tmp_path, env)
+    with engine.connect() as conn:
+        candidates = conn.execute(text("SELECT count(*) FROM candidate")).scalar_one()
+    # The import ran, and (for the baseline fixture) made candidates it had no model for.
+    assert (candidates > 0) == fixture.endswith("baseline.xml")
+    loaded = sorted(m for m in modules if m.split(".")[0] in RANKING_LIBRARIES)
+    assert not loaded, f"import {fixture} loaded {loaded[:10]}"
 
 
 def test_help_loads_no_command_module_and_no_database_layer(database, env, tmp_path):

@@ -65,6 +65,11 @@ __all__ = [
 log = logging.getLogger("evidencewatch.ingest.scan")
 
 IMPORT_BATCH = 2000
+#: A batch is also stored once this many batches' worth of records have been read since
+#: the last one: so a file whose records are nearly all passed over is still stored as
+#: it goes (memory is bounded by the batch anyway), in a few transactions, not one per
+#: 2,000 records read (each costs ~20 ms, a commit and the batch's lookups).
+STORE_EVERY_BATCHES_READ = 10
 
 
 @dataclass
@@ -145,11 +150,29 @@ class ImportFilter:
     matcher: Matcher
 
     def keeps_raw(self, raw: RawRecord) -> bool:
-        pmid = raw_pmid(raw.data)
-        if pmid is None or pmid in self.held or raw.tag != "PubmedArticle":
-            return True  # unreadable PMIDs are parsed so their problem is reported; books too
-        region = title_and_abstract_bytes(raw.data)
-        return region is None or self.prefilter.could_match(region)
+        return self.keeps_raws([raw])[0]
+
+    def keeps_raws(self, raws: Sequence[RawRecord]) -> list[bool]:
+        """:meth:`keeps_raw` of each record; the prefilter tests their texts together."""
+        return [kept for kept, _ in self.decide(raws)]
+
+    def decide(self, raws: Sequence[RawRecord]) -> list[tuple[bool, int | None]]:
+        """Whether to parse each record, and its PMID as read from its bytes."""
+        out: list[tuple[bool, int | None]] = []
+        tested: list[int] = []
+        regions: list[bytes] = []
+        for i, raw in enumerate(raws):
+            pmid = raw_pmid(raw.data)
+            out.append((True, pmid))
+            if pmid is None or pmid in self.held or raw.tag != "PubmedArticle":
+                continue  # unreadable PMIDs are parsed so their problem is reported; books too
+            region = title_and_abstract_bytes(raw.data)
+            if region is not None:
+                tested.append(i)
+                regions.append(region)
+        for i, keep in zip(tested, self.prefilter.could_match_many(regions), strict=True):
+            out[i] = (keep, out[i][1])
+        return out
 
     def keeps_text(self, pmid: int, text: str) -> bool:
         return pmid in self.held or self.matcher.could_match(text)
@@ -176,13 +199,43 @@ def iter_import(path: Path, keep: ImportFilter | None) -> Iterator[PubmedItem | 
     if raws is None:
         yield from iter_pubmed(path, source_name=name, keep=keep.keeps_text if keep else None)
         return
+    for group in _groups(raws):
+        if isinstance(group, ParseProblem):
+            yield group
+            continue
+        if keep is None:
+            for raw in group:
+                yield from parse_raw(raw, name)
+            continue
+        for raw, (kept, pmid) in zip(group, keep.decide(group), strict=True):
+            if kept or raw.tag == "DeleteCitation":
+                yield from parse_raw(raw, name)
+            else:
+                yield SkippedRecord(pmid or 0)
+
+
+#: Records whose texts the prefilter tests together (about 400 kB of title and abstract).
+PREFILTER_GROUP = 256
+
+
+def _groups(
+    raws: Iterable[RawRecord | ParseProblem],
+) -> Iterator[list[RawRecord] | ParseProblem]:
+    """The records in file order, in lists of up to PREFILTER_GROUP; problems in their place."""
+    group: list[RawRecord] = []
     for raw in raws:
         if isinstance(raw, ParseProblem):
+            if group:
+                yield group
+                group = []
             yield raw
-        elif keep is None or raw.tag == "DeleteCitation" or keep.keeps_raw(raw):
-            yield from parse_raw(raw, name)
-        else:
-            yield SkippedRecord(raw_pmid(raw.data) or 0)
+            continue
+        group.append(raw)
+        if len(group) >= PREFILTER_GROUP:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
 def _medline_items(
@@ -224,25 +277,31 @@ def batch_items(
     """
     batch = ImportBatch()
     skipped = 0  # records passed over since progress was last advanced
+    read = 0  # records read since the last batch was handed out
     for item in items:
         if isinstance(item, SkippedRecord):
             report.records += 1
             skipped += 1
+            read += 1
             if skipped >= batch_size:
+                progress.advance(skipped)
+                skipped = 0
+            if read >= batch_size * STORE_EVERY_BATCHES_READ:
                 # Store what was kept so far too: at <1 % kept, waiting for a full batch
                 # would hold records for hundreds of thousands of citations and let memory
                 # grow with the file.
                 if batch:
                     yield batch
                     batch = ImportBatch()
-                progress.advance(skipped)
-                skipped = 0
+                read = 0
         elif isinstance(item, PubmedRecord):
             batch.records.append(item)
             report.records += 1
+            read += 1
             if len(batch.records) >= batch_size:
                 yield batch
                 batch = ImportBatch()
+                read = 0
         elif isinstance(item, DeletedCitations):
             batch.deletions.extend(item.pmids)
             report.deletions_listed += len(item.pmids)

@@ -32,7 +32,6 @@ from evidencewatch.ingest.imports import (
     save_import_batch,
 )
 from evidencewatch.ingest.store import AfterSave
-from evidencewatch.jobs.import_readers import needs_rereading, read_in_pool
 from evidencewatch.pubmed.parse import PubmedItem
 from evidencewatch.pubmed.records import SkippedRecord
 from evidencewatch.storage.db import session_scope
@@ -161,6 +160,9 @@ def _import_file(store: _Store, path: Path) -> None:
 
 
 def _import_parallel(store: _Store, paths: Sequence[Path], jobs: int) -> None:
+    # Here, not at the top: multiprocessing and the pool are for `--jobs N` only.
+    from evidencewatch.jobs.import_readers import needs_rereading, read_in_pool
+
     held = store.held().held
     results = read_in_pool(
         paths, jobs=jobs, held=held, matcher=store.matcher, keep_all=store.store_unmatched

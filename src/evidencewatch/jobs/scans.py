@@ -18,17 +18,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from evidencewatch.config import Settings
 from evidencewatch.core.progress import NullProgress, progress_for_terminal
 from evidencewatch.ingest.imports import ImportReport
-from evidencewatch.ingest.scan import ScanReport
 from evidencewatch.jobs.importing import run_import
 from evidencewatch.jobs.locks import make_holder, scan_lock
-from evidencewatch.jobs.scanning import run_scan
+from evidencewatch.jobs.scoring import BatchScorer
 from evidencewatch.matching.match import Matcher
-from evidencewatch.ranking import BatchScorer
 from evidencewatch.storage.db import DatabaseUnavailable, database_unavailable
 from evidencewatch.watch.seedfiles import load_watchlist
 from evidencewatch.watch.watchlist import Watchlist
 
 if TYPE_CHECKING:
+    from evidencewatch.ingest.scan import ScanReport
     from evidencewatch.pubmed.client import EutilsClient
 
 #: What a scan raises when the database fails before the scan has a row to record it on
@@ -92,6 +91,10 @@ def _locked_scan(
     lock_wait: float | None,
     holder: str | None,
 ) -> ScanReport:
+    # Here, not at the top: an import job does not load the scan's modules (ELink,
+    # requests).
+    from evidencewatch.jobs.scanning import run_scan
+
     since, until, today = dates
     with (
         scan_lock(
