@@ -41,7 +41,9 @@ MAX_ADDRESS = 64
 ACCOUNT = "account"
 ADDRESS = "address"
 IN_FLIGHT = "in_flight"  # refused: the account's remaining guesses are all being checked
-# A check takes well under a second even behind the hashing pool's full queue.
+# A check takes well under a second on a quiet host; behind a full hashing pool under load
+# it can wait tens of seconds, and the pool sheds one that waited longer than its limit
+# (web.hashing) before an attempt pending this long would count as a failure.
 PENDING_SECONDS = 60.0
 IN_FLIGHT_RETRY_SECONDS = 2
 

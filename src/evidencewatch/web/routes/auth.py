@@ -94,8 +94,12 @@ async def login(request: Request) -> Response:
         return response
     user = None
     if right and begun.active:
-        rehash = accounts.needs_rehash(begun.password_hash)
-        new_hash = await pool.run(accounts.hash_password, password) if rehash else None
+        new_hash = None
+        if accounts.needs_rehash(begun.password_hash):
+            try:
+                new_hash = await pool.run(accounts.hash_password, password)
+            except HashingBusy:  # the password was right: upgrade its hash at a later sign-in
+                new_hash = None
         user, token = await run_in_threadpool(_succeed, engine, begun, new_hash, request)
     if user is None:
         await run_in_threadpool(_fail, engine, settings, begun, right, request)
