@@ -7,19 +7,22 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from databases import _backends
 from evidencewatch.review import search
 from factories import make_candidate, make_paper
+
+# Plan caching is PostgreSQL's: this runs on the PostgreSQL backend only.
+POSTGRES_ONLY = [b for b in _backends() if not isinstance(b, str)]
 
 
 def _mode(session) -> str:
     return str(session.execute(sa.text("SELECT current_setting('plan_cache_mode')")).scalar())
 
 
+@pytest.mark.parametrize("db_url_engine", POSTGRES_ONLY, indirect=True)
 def test_repeated_searches_find_the_same_hits_and_leave_the_plan_setting_alone(
     session, monkeypatch
 ):
-    if session.get_bind().dialect.name != "postgresql":
-        pytest.skip("plan caching is PostgreSQL's")
     for n in range(30):
         title = "endocrine receptor loss" if n % 3 else "receptor of endocrine origin"
         make_candidate(session, make_paper(session, title=title), "ESR1", score=float(n % 7))
