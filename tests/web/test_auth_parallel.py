@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +24,7 @@ import pytest
 from evidencewatch.review import accounts
 from evidencewatch.web.app import create_app
 from factories import make_user
+from live import served as live_server
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 LIMITS = {
@@ -101,8 +102,6 @@ class Server:
 
 @pytest.fixture
 def served(settings, engine, monkeypatch) -> Iterator[Callable[..., Server]]:
-    import uvicorn
-
     release = threading.Event()
     release.set()
     real_verify = accounts.verify_password
@@ -112,31 +111,21 @@ def served(settings, engine, monkeypatch) -> Iterator[Callable[..., Server]]:
         return real_verify(password_hash, password)
 
     monkeypatch.setattr(accounts, "verify_password", held_verify)
-    started: list[tuple[uvicorn.Server, threading.Thread, socket.socket]] = []
+    stack = ExitStack()
 
     def serve(**overrides: Any) -> Server:
         clock = Clock()
         app = create_app(
             settings.with_overrides(**{**LIMITS, **overrides}), engine=engine, clock=clock
         )
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        started.append((server, thread, sock))
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start within 10 s"
-            time.sleep(0.02)
-        return Server(f"http://127.0.0.1:{sock.getsockname()[1]}", app, release, clock)
+        url = stack.enter_context(live_server(app))
+        return Server(url, app, release, clock)
 
-    yield serve
-    release.set()
-    for server, thread, sock in started:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with stack:
+        try:
+            yield serve
+        finally:
+            release.set()  # before the servers stop: no check is left waiting
 
 
 def test_fifty_curators_signing_in_at_once_from_one_address_all_get_in(served, session, events):

@@ -7,14 +7,12 @@ fresh browser context.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -23,6 +21,7 @@ from evidencewatch.review import decisions
 from evidencewatch.storage.db import init_db, make_engine
 from evidencewatch.storage.models import AuditEvent, Candidate
 from factories import make_candidate, make_paper, make_user
+from live import served as live_server
 from web.hostile import TITLE_TEXT, store_hostile_record
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -46,8 +45,6 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, matcher) -> Iterator[Site]:
-    import uvicorn
-
     from evidencewatch.web.app import create_app
 
     db_url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'evidencewatch.db'}"
@@ -67,24 +64,10 @@ def site(tmp_path_factory: pytest.TempPathFactory, matcher) -> Iterator[Site]:
         }
         s.commit()
     settings = load_settings(env={}, database_url=db_url, secret_key="browser-test-secret")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, engine=engine), log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start within 10 s"
-        time.sleep(0.02)
     try:
-        yield Site(url=f"http://127.0.0.1:{port}", engine=engine, ids=ids)
+        with live_server(create_app(settings, engine=engine)) as url:
+            yield Site(url=url, engine=engine, ids=ids)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
         engine.dispose()
 
 
@@ -214,13 +197,13 @@ def test_reject_with_a_reason_from_the_form(page, site: Site):
     page.click("form.reject button[type=submit]")
     page.wait_for_url(lambda url: f"/candidates/{cid}" not in url)
     page.goto(f"{site.url}/candidates/{cid}")
-    assert page.get_by_text("Rejected by alice").is_visible()
+    expect(page.get_by_text("Rejected by alice")).to_be_visible()
     assert "Not breast cancer" in page.locator("table.audit").inner_text()
 
 
 def test_script_in_a_title_stays_inert_text(page, site: Site):
     page.goto(f"{site.url}/queue")
-    assert page.get_by_text(PWNED_TITLE).is_visible()
+    expect(page.get_by_text(PWNED_TITLE)).to_be_visible()
     page.goto(f"{site.url}/candidates/{site.ids['pwned']}")
     assert page.locator("h1.paper-title").inner_text() == PWNED_TITLE
     assert page.evaluate("typeof window.__pwned") == "undefined"
@@ -242,7 +225,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused(page, site: Site):
     with page.expect_response(f"{site.url}/candidates/{cid}/reject") as response:
         page.click("form.reject button[type=submit]")
     assert response.value.status == 403
-    assert page.get_by_text("security token is missing or out of date").is_visible()
+    expect(page.get_by_text("security token is missing or out of date")).to_be_visible()
     assert candidate(site, "csrf").status == "pending"
     with Session(site.engine) as s:
         events = s.exec(select(AuditEvent).where(AuditEvent.candidate_id == cid)).all()
@@ -287,7 +270,7 @@ def test_after_losing_a_race_the_typed_statement_is_shown_and_a_reload_posts_not
         page.click("form.accept button[type=submit]")
     assert posted.value.status == 303
     page.wait_for_url(f"{site.url}/candidates/{cid}")
-    assert page.get_by_text("bob rejected this").is_visible()
+    expect(page.get_by_text("bob rejected this")).to_be_visible()
     assert page.locator("dl.kept dd").last.inner_text() == statement
     methods: list[str] = []
     page.on("request", lambda request: methods.append(request.method))

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +12,7 @@ from sqlmodel import Session
 from evidencewatch.config import load_settings
 from evidencewatch.storage.db import init_db, make_engine
 from factories import make_user
+from live import served as live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -25,8 +23,6 @@ pytestmark = [
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[str]:
-    import uvicorn
-
     from evidencewatch.web.app import create_app
 
     db_url = f"sqlite:///{tmp_path / 'login.db'}"
@@ -38,23 +34,10 @@ def site(tmp_path: Path) -> Iterator[str]:
     settings = load_settings(
         env={}, database_url=db_url, secret_key="browser-login", login_max_failures=2
     )
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, engine=engine), log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start within 10 s"
-        time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+        with live_server(create_app(settings, engine=engine)) as url:
+            yield url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
         engine.dispose()
 
 

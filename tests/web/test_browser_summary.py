@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -17,6 +15,7 @@ from evidencewatch.config import load_settings
 from evidencewatch.jobs.summary import summary_job
 from evidencewatch.storage.db import init_db, make_engine
 from factories import make_user
+from live import served as live_server
 from summary_data import SLC7A5, accept, notice, seed
 from web.test_browser import CHROMIUM, browser  # noqa: F401  (the module's chromium)
 
@@ -38,8 +37,6 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    import uvicorn
-
     from evidencewatch.web.app import create_app
 
     folder = tmp_path_factory.mktemp("summary-browser")
@@ -63,23 +60,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     summary_job(
         settings, engine=engine, out_dir=folder, publish=True, now=datetime(2026, 12, 2, tzinfo=UTC)
     )
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, engine=engine), log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start within 10 s"
-        time.sleep(0.02)
     try:
-        yield Site(f"http://127.0.0.1:{sock.getsockname()[1]}", engine, gone.pmid)
+        with live_server(create_app(settings, engine=engine)) as url:
+            yield Site(url, engine, gone.pmid)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
         engine.dispose()
 
 
@@ -112,7 +96,7 @@ def test_the_summary_page_shows_the_draft_and_an_editor_overrides_a_status(page,
     page.fill("form.override textarea[name=reason]", "the opposing study used another assay")
     page.click("form.override button[type=submit]")
     page.wait_for_url(f"{site.url}/summary#finding-{SLC7A5}")
-    assert page.get_by_text(f"{SLC7A5}: status set to supported").is_visible()
+    expect(page.get_by_text(f"{SLC7A5}: status set to supported")).to_be_visible()
     assert row.locator("td.status").inner_text() == "supported*"
     override = page.locator(f"#finding-{SLC7A5} .override").inner_text()
     assert "the opposing study used another assay" in override and "computed: contested" in override

@@ -7,14 +7,12 @@ SQLite database) serves the module; each curator signs in with a fresh browser c
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -22,6 +20,7 @@ from evidencewatch.config import load_settings
 from evidencewatch.storage.db import init_db, make_engine
 from evidencewatch.storage.models import Candidate
 from factories import make_candidate, make_paper, make_user
+from live import served as live_server
 from web.test_browser import CHROMIUM, browser  # noqa: F401 (the module's browser fixture)
 
 pytestmark = [
@@ -39,8 +38,6 @@ class Site:
 
 
 def _serve(tmp: Path, mode: str) -> Iterator[Site]:
-    import uvicorn
-
     from evidencewatch.web.app import create_app
 
     db_url = f"sqlite:///{tmp / 'evidencewatch.db'}"
@@ -59,24 +56,10 @@ def _serve(tmp: Path, mode: str) -> Iterator[Site]:
     settings = load_settings(
         env={}, database_url=db_url, secret_key="browser-team-secret", review_mode=mode
     )
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, engine=engine), log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start within 10 s"
-        time.sleep(0.02)
     try:
-        yield Site(url=f"http://127.0.0.1:{port}", engine=engine, ids=ids)
+        with live_server(create_app(settings, engine=engine)) as url:
+            yield Site(url=url, engine=engine, ids=ids)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
         engine.dispose()
 
 
@@ -127,7 +110,7 @@ def test_a_curator_accepts_a_whole_paper_from_its_queue_row(single_site: Site, s
     page.click("details.paper-decide summary")
     page.fill("form.accept-paper textarea[name=statement]", "ESR1 and ERBB2 went with resistance.")
     page.click("form.accept-paper button[type=submit]")
-    assert page.get_by_text("Accepted ESR1, ERBB2 of PMID 99100001.").is_visible()
+    expect(page.get_by_text("Accepted ESR1, ERBB2 of PMID 99100001.")).to_be_visible()
     assert status(site, "esr1") == status(site, "erbb2") == "accepted"
     page.goto(f"{site.url}/queue")
     assert page.locator("tr.queue-row").count() == 1  # only the lone paper is left
@@ -143,7 +126,7 @@ def test_a_curator_undoes_a_decision_from_the_button_after_it(single_site: Site,
     assert status(site, "lone") == "rejected"
     page.click("button[data-undo]")
     page.wait_for_url(f"{site.url}/candidates/{site.ids['lone']}")
-    assert page.get_by_text(f"Undid your rejected of #{site.ids['lone']}.").is_visible()
+    expect(page.get_by_text(f"Undid your rejected of #{site.ids['lone']}.")).to_be_visible()
     assert status(site, "lone") == "pending"
     assert "undone" in page.locator("table.audit").inner_text()
 
@@ -155,7 +138,7 @@ def test_two_curators_disagree_and_an_editor_resolves_the_conflict(dual_site: Si
     alice.goto(f"{site.url}/candidates/{cid}")
     alice.fill("textarea[name=statement]", "ESR1 Y537S went with tamoxifen resistance.")
     alice.click("form.accept button[type=submit]")
-    assert alice.get_by_text("it needs a second curator's vote").is_visible()
+    expect(alice.get_by_text("it needs a second curator's vote")).to_be_visible()
     alice.goto(f"{site.url}/queue")
     assert alice.locator(f"a.gene-chip[data-candidate='{cid}']").count() == 0  # voted: hidden
 
@@ -166,7 +149,7 @@ def test_two_curators_disagree_and_an_editor_resolves_the_conflict(dual_site: Si
     assert "tamoxifen resistance" not in bob.locator("section.decide").inner_text()
     bob.select_option("form.reject select[name=reason]", "not_breast_cancer")
     bob.click("form.reject button[type=submit]")
-    assert bob.get_by_text("it goes to an editor").is_visible()
+    expect(bob.get_by_text("it goes to an editor")).to_be_visible()
     assert status(site, "esr1") == "pending"
 
     erin = sign_in(site, "erin")
@@ -175,7 +158,7 @@ def test_two_curators_disagree_and_an_editor_resolves_the_conflict(dual_site: Si
     assert conflict.locator(".vote-row").count() == 2
     conflict.locator("textarea[name=note]").fill("The cohort is ER-positive breast cancer.")
     conflict.locator("button[value=accept]").click()
-    assert erin.get_by_text("No conflicts.").is_visible()
+    expect(erin.get_by_text("No conflicts.")).to_be_visible()
     assert status(site, "esr1") == "accepted"
     erin.goto(f"{site.url}/candidates/{cid}")
     history = erin.locator("table.audit").inner_text()

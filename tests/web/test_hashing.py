@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from evidencewatch.review import accounts
 from evidencewatch.web.app import create_app
 from evidencewatch.web.hashing import NICENESS, HashingBusy, HashingPool
 from factories import make_user
+from live import served as live_server
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 FLOOD = "flood-password"
@@ -72,7 +72,6 @@ def test_a_check_that_waited_too_long_for_a_thread_is_shed_before_it_runs():
 @pytest.fixture
 def served(settings, engine, session, monkeypatch) -> Iterator[tuple[str, object, threading.Event]]:
     """The app under uvicorn on a free loopback port; sign-ins with FLOOD block until released."""
-    import uvicorn
 
     make_user(session, "alice", "curator", "alice-password")
     session.commit()
@@ -89,22 +88,11 @@ def served(settings, engine, session, monkeypatch) -> Iterator[tuple[str, object
     app = create_app(
         settings.with_overrides(login_max_failures_per_address=1000, **limits), engine=engine
     )
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start within 10 s"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}", app, release
-    finally:
-        release.set()
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with live_server(app) as url:
+        try:
+            yield url, app, release
+        finally:
+            release.set()
 
 
 def sign_in(client: httpx.Client, name: str, password: str) -> httpx.Response:

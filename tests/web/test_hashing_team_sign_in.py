@@ -10,7 +10,6 @@ With the earlier default of 16 places (2 + 16 per process) most of this burst wa
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from evidencewatch.config import Settings
 from evidencewatch.storage.models import User
 from evidencewatch.web.app import create_app
 from factories import make_user
+from live import served as live_server
 
 pytestmark = pytest.mark.slow
 TEAM = 50
@@ -33,24 +33,10 @@ OLD_CAPACITY = 2 + 16  # login_hash_workers + the earlier login_hash_queue
 @pytest.fixture
 def served(settings, engine) -> Iterator[tuple[str, object]]:
     """The app with the default settings under uvicorn on a free loopback port."""
-    import uvicorn
 
     app = create_app(settings, engine=engine)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start within 10 s"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}", app
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with live_server(app) as url:
+        yield url, app
 
 
 def team(session) -> list[str]:
