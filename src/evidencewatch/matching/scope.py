@@ -14,12 +14,12 @@ import re
 # A tumour other than breast named as a title's subject: an organ with a tumour word, or
 # a tumour name that says its organ ("glioblastoma", "NSCLC").
 _ORGAN_TUMOUR_RE = re.compile(
-    r"(?i)\b(?P<t>(?:ovarian|ovary|lung|gastric|stomach|colorectal|colon|rectal|prostate|"
+    r"(?i)\b(?:(?:ovarian|ovary|lung|gastric|stomach|colorectal|colon|rectal|prostate|"
     r"pancreatic|hepatocellular|liver|bladder|urothelial|renal|kidney|cervical|endometrial|"
     r"uterine|o?esophageal|gastro-?o?esophageal|nasopharyngeal|thyroid|head\s+and\s+neck|"
     r"oral|skin|brain|bone)\b(?:[\s-]+[\w-]+){0,3}?[\s-]+(?:cancers?|carcinomas?|"
     r"adenocarcinomas?|tumou?rs?|neoplasms?|malignanc\w*))"
-    r"|\b(?P<n>glioblastomas?|gliomas?|melanomas?|leuka?emias?|lymphomas?|myelomas?|"
+    r"|\b(?:glioblastomas?|gliomas?|melanomas?|leuka?emias?|lymphomas?|myelomas?|"
     r"osteosarcomas?|sarcomas?|neuroblastomas?|medulloblastomas?|cholangiocarcinomas?|"
     r"mesotheliomas?|(?-i:NSCLC|SCLC|HCC|CRPC|HNSCC|ESCC|GBM|AML|CLL|ALL))\b"
 )

@@ -299,18 +299,18 @@ def _cue_reasons(
     finding = next((s for s in snippets if s.section in FINDING_SECTIONS), None)
     if finding:
         reasons.add("finding_section", f"a supporting sentence in the {finding.section}")
+    _out_of_scope_reason(reasons, gene, snippets)
+
+
+def _out_of_scope_reason(reasons: _Reasons, gene: str, snippets: Sequence[Snippet]) -> None:
+    """The gene's effect sentences name a therapy outside the four classes and none within."""
     effect_sentences = [
         s for s in snippets if has_kind(s, "resistance") or has_kind(s, "sensitivity")
     ]
-    other = next(
-        (
-            t
-            for s in effect_sentences
-            if not has_kind(s, "therapy") and (t := out_of_scope_therapy(s.text))
-        ),
-        None,
-    )
-    if other and not any(has_kind(s, "therapy") for s in effect_sentences):
+    if any(has_kind(s, "therapy") for s in effect_sentences):
+        return
+    other = next((t for s in effect_sentences if (t := out_of_scope_therapy(s.text))), None)
+    if other:
         reasons.add(
             "out_of_scope_therapy_only",
             f"{gene}'s resistance or sensitivity sentences name '{other}', outside the four "

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -45,11 +46,17 @@ FitLogits = Callable[[IntArray, IntArray], FloatArray]
 class BelowCheck:
     """The blend against the rule score on the decisions below each cut."""
 
-    cuts: int = 0
     ap_learned: float | None = None  # mean over the cuts
     ap_rule: float | None = None
-    worst_gain: float | None = None
     gains: tuple[float, ...] = ()  # learned minus rule AP at each measured cut
+
+    @property
+    def cuts(self) -> int:
+        return len(self.gains)
+
+    @property
+    def worst_gain(self) -> float | None:
+        return min(self.gains, default=None)
 
     @property
     def passed(self) -> bool:
@@ -58,6 +65,16 @@ class BelowCheck:
         wins = sum(g > 0 for g in self.gains)
         losses = sum(g < 0 for g in self.gains)
         return self.ap_learned - self.ap_rule >= MIN_GAIN and wins > losses
+
+    def as_json(self) -> dict[str, Any]:
+        """What a model row's ``metrics["order"]["below"]`` holds."""
+        return {
+            "cuts": self.cuts,
+            "ap_learned": self.ap_learned,
+            "ap_rule": self.ap_rule,
+            "worst_gain": self.worst_gain,
+            "gains": list(self.gains),
+        }
 
     def verdict(self) -> str:
         """Why the blend passed or failed, in the words ``rank --retrain`` prints."""
@@ -101,10 +118,8 @@ def check_below(
         return BelowCheck()
     learned, rule = (float(np.mean(v)) for v in zip(*gains, strict=True))
     return BelowCheck(
-        cuts=len(gains),
         ap_learned=round(learned, 4),
         ap_rule=round(rule, 4),
-        worst_gain=round(min(a - b for a, b in gains), 4),
         gains=tuple(round(a - b, 4) for a, b in gains),
     )
 

@@ -230,13 +230,7 @@ def _checked_below(
     scored = np.flatnonzero(keep)
     strengths = np.array([strength_of_score(docs[int(i)].rule_score) for i in scored])
     check = check_below(fit_logits, scored, y[scored].astype(np.int64), strengths, choice)
-    below: dict[str, Any] = {
-        "cuts": check.cuts,
-        "ap_learned": check.ap_learned,
-        "ap_rule": check.ap_rule,
-        "worst_gain": check.worst_gain,
-        "gains": list(check.gains),
-    }
+    below = check.as_json()
     if check.passed:
         return replace(choice, why=f"{choice.why}; {check.verdict()}", below=below)
     return replace(choice, in_use=RULE, why=f"{choice.why}, but {check.verdict()}", below=below)

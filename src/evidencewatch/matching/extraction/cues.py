@@ -207,7 +207,7 @@ _HORMONE_PREFIX_RE = re.compile(
     r"(?i)(?:o?estrogen|o?estradiol|(?-i:E2|ER)|hormone|androgen|hypoxia)[-‐]$"
 )
 _REAGENT_PREFIX_RE = re.compile(
-    r"(?i)(?:si|sh|g|sg)?RNAi?[-‐]$|(?:siRNA|shRNA|sgRNA|guide|Cas9|nuclease|RNase|DNase|"
+    r"(?i)(?:si|sh|g|sg)?RNAi?[-‐]$|(?:guide|Cas9|nuclease|RNase|DNase|"
     r"protease|trypsin|detergent|puromycin|neomycin|G418|hygromycin|blasticidin|zeocin|"
     r"ampicillin|kanamycin)[-‐]$"
 )
